@@ -1,0 +1,199 @@
+"""PyTorch modules of the semi-supervised GAN: discriminator and generator.
+
+The architecture follows Salimans et al. (2016), "Improved Techniques for
+Training GANs", for permutation-invariant MNIST: a weight-normalised MLP
+discriminator with Gaussian noise on its input and hidden layers, and an MLP
+generator with batch normalisation fed with uniform noise.
+"""
+
+import copy
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["Discriminator", "ExponentialAverage", "Generator", "GaussianNoise", "WeightNormLinear"]
+
+
+class GaussianNoise(nn.Module):
+    """Add zero-mean Gaussian noise of standard deviation ``std`` in train mode."""
+
+    def __init__(self, std):
+        super().__init__()
+        self.std = std
+
+    def forward(self, x):
+        if self.training and self.std > 0:
+            return x + torch.randn_like(x) * self.std
+        return x
+
+    def extra_repr(self):
+        return f"std={self.std}"
+
+
+class WeightNormLinear(nn.Module):
+    """Linear layer with weight normalisation and data-dependent initialisation.
+
+    ``weight = scale * direction / ||direction||`` row-wise (Salimans & Kingma,
+    2016). :meth:`initialize_from` sets ``scale`` and ``bias`` so that the
+    pre-activations of a data batch have zero mean and unit variance, which
+    makes the deep discriminator trainable from the first step.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Sizes of the input and output.
+    train_scale : bool, default=True
+        Whether ``scale`` is learned. The Improved-GAN recipe freezes hidden
+        scales after the data-dependent initialisation and learns only the
+        output layer's scale.
+    """
+
+    def __init__(self, in_features, out_features, *, train_scale=True):
+        super().__init__()
+        self.direction = nn.Parameter(torch.randn(out_features, in_features) * 0.05)
+        self.scale = nn.Parameter(torch.ones(out_features), requires_grad=train_scale)
+        self.bias = nn.Parameter(torch.zeros(out_features))
+
+    @property
+    def weight(self):
+        norm = self.direction.norm(dim=1).clamp_min(1e-12)
+        return self.direction * (self.scale / norm).unsqueeze(1)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+    @torch.no_grad()
+    def initialize_from(self, x, init_scale=1.0):
+        """Set scale and bias from a batch ``x`` and return the new output."""
+        self.scale.fill_(1.0)
+        self.bias.zero_()
+        out = self.forward(x)
+        mean = out.mean(dim=0)
+        std = out.std(dim=0, unbiased=False).clamp_min(1e-6)
+        self.scale.copy_(init_scale / std)
+        self.bias.copy_(-mean * init_scale / std)
+        return self.forward(x)
+
+
+class Discriminator(nn.Module):
+    """(N+1)-way discriminator with the fake-class logit fixed at 0.
+
+    ``forward`` returns the N real-class logits ``l``. With the fake logit fixed
+    at 0, ``P(real | x) = Z / (Z + 1)`` where ``Z = sum(exp(l))``, and the class
+    posterior given "real" is ``softmax(l)``.
+
+    Parameters
+    ----------
+    n_features : int
+        Input size.
+    n_classes : int
+        Number of real classes N.
+    hidden_layer_sizes : tuple of int
+        Widths of the hidden layers.
+    input_noise, hidden_noise : float
+        Standard deviation of the Gaussian noise added (train mode only) to the
+        input and to the output of every hidden layer.
+    """
+
+    def __init__(self, n_features, n_classes, hidden_layer_sizes, input_noise, hidden_noise):
+        super().__init__()
+        self.input_noise = GaussianNoise(input_noise)
+        sizes = [n_features, *hidden_layer_sizes]
+        self.hidden = nn.ModuleList(
+            WeightNormLinear(fan_in, fan_out, train_scale=False)
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:])
+        )
+        self.hidden_noise = nn.ModuleList(GaussianNoise(hidden_noise) for _ in hidden_layer_sizes)
+        self.output = WeightNormLinear(sizes[-1], n_classes, train_scale=True)
+
+    def forward(self, x, return_features=False):
+        """Class logits, and the last hidden layer's activations if asked.
+
+        The features (post-ReLU, before the noise) are what the generator's
+        feature-matching loss compares.
+        """
+        h = self.input_noise(x)
+        features = h
+        for layer, noise in zip(self.hidden, self.hidden_noise):
+            features = F.relu(layer(h))
+            h = noise(features)
+        logits = self.output(h)
+        if return_features:
+            return logits, features
+        return logits
+
+    @torch.no_grad()
+    def initialize_from(self, x):
+        """Data-dependent initialisation of every layer from a batch ``x``."""
+        h = x
+        for layer in self.hidden:
+            h = F.relu(layer.initialize_from(h))
+        self.output.initialize_from(h, init_scale=0.1)
+
+
+class Generator(nn.Module):
+    """MLP generator: uniform noise -> softplus/batch-norm layers -> sample.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the uniform noise vector.
+    n_features : int
+        Size of a generated sample.
+    hidden_layer_sizes : tuple of int
+        Widths of the hidden layers.
+    output_activation : {"sigmoid", "tanh", "identity"}
+        Matches the range of the (scaled) data the discriminator sees.
+    """
+
+    _activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "identity": lambda x: x}
+
+    def __init__(self, latent_dim, n_features, hidden_layer_sizes, output_activation):
+        super().__init__()
+        self.latent_dim = latent_dim
+        layers = []
+        fan_in = latent_dim
+        for width in hidden_layer_sizes:
+            layers += [nn.Linear(fan_in, width, bias=False), nn.BatchNorm1d(width), nn.Softplus()]
+            fan_in = width
+        self.body = nn.Sequential(*layers)
+        self.output = WeightNormLinear(fan_in, n_features)
+        self.output_activation = output_activation
+
+    def forward(self, z):
+        return self._activations[self.output_activation](self.output(self.body(z)))
+
+    def sample_noise(self, n_samples, device):
+        return torch.rand(n_samples, self.latent_dim, device=device)
+
+
+class ExponentialAverage(nn.Module):
+    """Exponential moving average of a module's parameters, for prediction.
+
+    The first :meth:`update_parameters` copies the weights (a zero-initialised
+    average would ruin early predictions); later ones move the average towards
+    the current weights by ``1 - decay``. Buffers are copied as they are.
+    """
+
+    def __init__(self, module, decay):
+        super().__init__()
+        self.module = copy.deepcopy(module)
+        self.module.requires_grad_(False)
+        self.decay = decay
+        self.register_buffer("n_averaged", torch.zeros((), dtype=torch.long))
+
+    @torch.no_grad()
+    def update_parameters(self, module):
+        averaged = list(self.module.parameters())
+        current = [p.detach() for p in module.parameters()]
+        if self.n_averaged.item() == 0:
+            torch._foreach_copy_(averaged, current)
+        else:
+            torch._foreach_lerp_(averaged, current, 1.0 - self.decay)
+        for mine, theirs in zip(self.module.buffers(), module.buffers()):
+            mine.copy_(theirs)
+        self.n_averaged += 1
+
+    def forward(self, *args, **kwargs):
+        return self.module(*args, **kwargs)

@@ -1,0 +1,349 @@
+"""Training plumbing: a private skorch ``NeuralNet`` that trains the GAN.
+
+skorch provides the loop, history, callbacks, progress bar, device moves,
+checkpoints and CUDA-to-CPU unpickling; this module adds what a GAN needs on
+top: a second module and optimizer (the generator), a batch iterator that pairs
+every unlabeled batch with a cycled labeled batch, the two-player train step,
+an exponential moving average of the discriminator for prediction, and a
+snapshot of the last completed epoch that survives divergence and interruption.
+"""
+
+import copy
+import math
+
+import numpy as np
+import torch
+from scipy import sparse
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping, EpochTimer, PassthroughScoring, PrintLog, ProgressBar
+from torch.nn import functional as F
+
+from ._modules import ExponentialAverage, Generator
+
+
+class TrainingDivergedError(RuntimeError):
+    """Raised inside the train loop when a loss becomes NaN or infinite."""
+
+
+def rows_to_tensor(X, rows, device):
+    """Float32 tensor of ``X[rows]`` for a dense array or a CSR matrix."""
+    batch = X[rows]
+    if sparse.issparse(batch):
+        batch = batch.toarray()
+    return torch.as_tensor(np.asarray(batch, dtype=np.float32), device=device)
+
+
+class SemiSupervisedData(torch.utils.data.Dataset):
+    """Scaled training rows and the encoded labels of the labeled ones.
+
+    ``X`` is a float32 array or CSR matrix; ``labeled_rows`` indexes the rows
+    whose label is known, and ``labels`` holds their encoded classes.
+    """
+
+    def __init__(self, X, labeled_rows, labels):
+        self.X = X
+        self.labeled_rows = labeled_rows
+        self.labels = labels
+
+    def __len__(self):
+        return self.X.shape[0]
+
+
+class _Cycler:
+    """Endless stream of row indices, reshuffled at every pass."""
+
+    def __init__(self, n_rows, rng):
+        self.n_rows = n_rows
+        self.rng = rng
+        self.order = rng.permutation(n_rows)
+        self.position = 0
+
+    def take(self, count):
+        taken = []
+        while count > 0:
+            if self.position == self.n_rows:
+                self.order = self.rng.permutation(self.n_rows)
+                self.position = 0
+            chunk = self.order[self.position : self.position + count]
+            self.position += len(chunk)
+            count -= len(chunk)
+            taken.append(chunk)
+        return np.concatenate(taken)
+
+
+class GANBatches:
+    """One epoch of training batches.
+
+    Each batch is ``(x_unlabeled, x_labeled, y_labeled, x_unlabeled_2)``: an
+    unlabeled batch drawn from all rows (labeled rows count as unlabeled too), a
+    batch of labeled rows cycled so that every step sees labels even when there
+    are only a handful, and a second, independent batch of rows for the
+    generator's feature matching.
+    """
+
+    def __init__(self, data, batch_size, n_steps, rng, device):
+        self.data = data
+        self.batch_size = min(batch_size, data.X.shape[0])
+        self.labeled_batch_size = min(batch_size, len(data.labeled_rows))
+        self.n_steps = n_steps
+        self.device = device
+        self.rows = _Cycler(data.X.shape[0], rng)
+        self.rows_for_generator = _Cycler(data.X.shape[0], rng)
+        self.labeled = _Cycler(len(data.labeled_rows), rng)
+        self.labels = torch.as_tensor(data.labels, dtype=torch.long)
+
+    def __len__(self):
+        return self.n_steps
+
+    def __iter__(self):
+        X = self.data.X
+        for _ in range(self.n_steps):
+            labeled = self.labeled.take(self.labeled_batch_size)
+            yield (
+                rows_to_tensor(X, self.rows.take(self.batch_size), self.device),
+                rows_to_tensor(X, self.data.labeled_rows[labeled], self.device),
+                self.labels[labeled].to(self.device),
+                rows_to_tensor(X, self.rows_for_generator.take(self.batch_size), self.device),
+            )
+
+
+class PredictionBatches:
+    """Batches of rows of ``X`` (dense or CSR) for inference."""
+
+    def __init__(self, X, batch_size, device):
+        self.X = X
+        self.batch_size = batch_size
+        self.device = device
+
+    def __len__(self):
+        return math.ceil(self.X.shape[0] / self.batch_size)
+
+    def __iter__(self):
+        for start in range(0, self.X.shape[0], self.batch_size):
+            yield rows_to_tensor(self.X, slice(start, start + self.batch_size), self.device)
+
+
+def unsupervised_loss(logits_real, logits_fake):
+    """Real-vs-fake loss with the fake logit fixed at 0 (Salimans et al., 2016).
+
+    ``log P(real | x) = lse(l) - softplus(lse(l))`` and
+    ``log P(fake | x) = -softplus(lse(l))``, where ``lse`` is log-sum-exp.
+    """
+    lse_real = torch.logsumexp(logits_real, dim=1)
+    lse_fake = torch.logsumexp(logits_fake, dim=1)
+    return 0.5 * (
+        -lse_real.mean() + F.softplus(lse_real).mean() + F.softplus(lse_fake).mean()
+    )
+
+
+class SGANNet(NeuralNet):
+    """skorch net whose ``module_`` is the discriminator, plus a generator.
+
+    Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
+    ``generator__*`` (generator constructor arguments), ``generator_lr``,
+    ``unsupervised_weight``, ``generator_loss``, ``averaging_decay``,
+    ``steps_per_epoch`` and ``seed`` (for batch order).
+    """
+
+    def __init__(
+        self,
+        *args,
+        generator_lr,
+        unsupervised_weight,
+        generator_loss,
+        averaging_decay,
+        steps_per_epoch,
+        seed,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.generator_lr = generator_lr
+        self.unsupervised_weight = unsupervised_weight
+        self.generator_loss = generator_loss
+        self.averaging_decay = averaging_decay
+        self.steps_per_epoch = steps_per_epoch
+        self.seed = seed
+
+    @property
+    def _default_callbacks(self):
+        callbacks = [("epoch_timer", EpochTimer())]
+        for name, lower_is_better in [
+            ("train_loss", True),
+            ("supervised_loss", True),
+            ("unsupervised_loss", True),
+            ("generator_loss", True),
+            ("labeled_accuracy", False),
+        ]:
+            scoring = PassthroughScoring(name=name, on_train=True, lower_is_better=lower_is_better)
+            callbacks.append((name, scoring))
+        callbacks.append(("print_log", PrintLog()))
+        if self.verbose >= 2:
+            callbacks.append(("progress_bar", ProgressBar()))
+        return callbacks
+
+    # ----- initialisation ------------------------------------------------
+    def initialize_module(self):
+        super().initialize_module()
+        self.generator_ = Generator(**self.get_params_for("generator"))
+        self.average_module_ = ExponentialAverage(self.module_, self.averaging_decay)
+        self.needs_data_init_ = True
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        # Two optimizers, never one shared: each player updates only its own weights.
+        named = list(self.module_.named_parameters())
+        args_, kwargs_ = self.get_params_for_optimizer("optimizer", named)
+        self.optimizer_ = self.optimizer(*args_, **kwargs_)
+        named = list(self.generator_.named_parameters())
+        args_, kwargs_ = self.get_params_for_optimizer("optimizer", named)
+        kwargs_["lr"] = self.generator_lr
+        self.optimizer_generator_ = self.optimizer(*args_, **kwargs_)
+        return self
+
+    def get_all_learnable_params(self):
+        return self.module_.named_parameters()
+
+    # ----- data ----------------------------------------------------------
+    def get_dataset(self, X, y=None):
+        return X
+
+    def get_iterator(self, dataset, training=False):
+        if training:
+            return GANBatches(
+                dataset, self.batch_size, self.steps_per_epoch, self.batch_rng_, self.device
+            )
+        return PredictionBatches(dataset, max(self.batch_size, 1024), self.device)
+
+    # ----- training ------------------------------------------------------
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        if not hasattr(self, "batch_rng_"):
+            self.batch_rng_ = np.random.default_rng(self.seed)
+        if self.needs_data_init_:
+            self._initialize_from_data(X)
+        self._take_snapshot()
+
+    def _initialize_from_data(self, data):
+        rows = self.batch_rng_.choice(data.X.shape[0], min(500, data.X.shape[0]), replace=False)
+        x = rows_to_tensor(data.X, np.sort(rows), self.device)
+        self.module_.initialize_from(x)
+        with torch.no_grad():
+            noise = self.generator_.sample_noise(len(x), self.device)
+            self.generator_.output.initialize_from(self.generator_.body(noise))
+        # The average starts from the initialised weights, never from zeros.
+        self.average_module_.update_parameters(self.module_)
+        self.needs_data_init_ = False
+
+    def on_epoch_end(self, net, **kwargs):
+        self._take_snapshot()
+
+    def _take_snapshot(self):
+        self.snapshot_ = {
+            name: copy.deepcopy(getattr(self, name).state_dict())
+            for name in ("module_", "generator_", "average_module_")
+        }
+
+    def restore_snapshot(self):
+        """Load the weights of the last completed epoch."""
+        for name, state in self.snapshot_.items():
+            getattr(self, name).load_state_dict(state)
+
+    def train_step(self, batch, **fit_params):
+        x_unlabeled, x_labeled, y_labeled, x_unlabeled_2 = batch
+        self.module_.train()
+        self.generator_.train()
+        n_fake = len(x_unlabeled)
+
+        # Discriminator step: labeled cross-entropy + real-vs-fake.
+        with torch.no_grad():
+            x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
+        logits = self.module_(torch.cat([x_labeled, x_unlabeled, x_fake]))
+        logits_labeled, logits_real, logits_fake = logits.split(
+            [len(x_labeled), len(x_unlabeled), n_fake]
+        )
+        supervised = self.criterion_(logits_labeled, y_labeled)
+        unsupervised = unsupervised_loss(logits_real, logits_fake)
+        discriminator_loss = supervised + self.unsupervised_weight * unsupervised
+        self.optimizer_.zero_grad(set_to_none=True)
+        discriminator_loss.backward()
+        self.optimizer_.step()
+        self.average_module_.update_parameters(self.module_)
+
+        # Generator step: the discriminator's weights get no gradient here.
+        generator_loss = self._generator_step(x_unlabeled_2, n_fake)
+
+        values = {
+            "supervised_loss": supervised.item(),
+            "unsupervised_loss": unsupervised.item(),
+            "generator_loss": generator_loss,
+            "labeled_accuracy": (logits_labeled.argmax(1) == y_labeled).float().mean().item(),
+        }
+        if not all(math.isfinite(v) for v in values.values()):
+            raise TrainingDivergedError(
+                "a loss became non-finite ("
+                + ", ".join(f"{k}={v:.4g}" for k, v in values.items())
+                + ")"
+            )
+        for key, value in values.items():
+            self.history.record_batch(key, value)
+        return {"loss": discriminator_loss.detach(), "y_pred": logits_labeled.detach()}
+
+    def _generator_step(self, x_real, n_fake):
+        x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
+        if self.generator_loss == "feature_matching":
+            with torch.no_grad():
+                _, features_real = self.module_(x_real, return_features=True)
+            _, features_fake = self.module_(x_fake, return_features=True)
+            loss = (features_real.mean(0) - features_fake.mean(0)).pow(2).mean()
+        else:
+            # Non-saturating loss: maximise log P(real | G(z)).
+            lse = torch.logsumexp(self.module_(x_fake), dim=1)
+            loss = (F.softplus(lse) - lse).mean()
+        self.optimizer_generator_.zero_grad(set_to_none=True)
+        # Gradients for the generator only: autograd skips the discriminator's
+        # weight gradients, which this step would throw away.
+        loss.backward(inputs=list(self.generator_.parameters()))
+        self.optimizer_generator_.step()
+        return loss.item()
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """Run the epochs; record why training stopped in ``termination_condition_``.
+
+        On divergence or interruption, the weights of the last completed epoch
+        are restored and the incomplete epoch is dropped from the history.
+        """
+        self.diverged_message_ = None
+        try:
+            super().fit_loop(X, y, epochs=epochs, **fit_params)
+            self.termination_condition_ = "max_epochs"
+        except TrainingDivergedError as exc:
+            self._drop_incomplete_epoch()
+            self.restore_snapshot()
+            self.termination_condition_ = "diverged"
+            self.diverged_message_ = str(exc)
+        except KeyboardInterrupt:
+            if self._stopped_early():
+                self.termination_condition_ = "early_stopping"
+            else:
+                self._drop_incomplete_epoch()
+                self.restore_snapshot()
+                self.termination_condition_ = "interrupted"
+        return self
+
+    def _stopped_early(self):
+        return any(
+            isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience
+            for _, cb in self.callbacks_
+        )
+
+    def _drop_incomplete_epoch(self):
+        if self.history and "train_loss" not in self.history[-1]:
+            del self.history[-1]
+
+    # ----- inference -----------------------------------------------------
+    def infer(self, x, **fit_params):
+        return self.average_module_.module(x.to(self.device))
+
+    def evaluation_step(self, batch, training=False):
+        with torch.inference_mode():
+            self.average_module_.eval()
+            return self.infer(batch)

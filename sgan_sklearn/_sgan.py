@@ -1,0 +1,529 @@
+"""SGANClassifier: a semi-supervised GAN behind a scikit-learn estimator face."""
+
+import math
+import warnings
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
+from sklearn.utils import _safe_indexing, column_or_1d
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch.callbacks import Callback
+
+from ._labels import encode_labels, labeled_mask
+from ._modules import Discriminator
+from ._net import SemiSupervisedData, SGANNet
+
+__all__ = ["SGANClassifier"]
+
+# Scaler for dense and for sparse input, and the generator output that matches
+# the range of the scaled data.
+_SCALINGS = {
+    "minmax": (MinMaxScaler, MaxAbsScaler, "sigmoid", "tanh"),
+    "standard": (StandardScaler, partial(StandardScaler, with_mean=False), "identity", "identity"),
+}
+
+
+def _torch_seed(random_state):
+    """A 63-bit seed from ``random_state`` without touching global RNG state."""
+    if random_state is None:
+        return int(np.random.default_rng().integers(2**63 - 1))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    return int(random_state)
+
+
+class SGANClassifier(ClassifierMixin, BaseEstimator):
+    """Semi-supervised GAN classifier for partially labeled data.
+
+    Rows of ``y`` equal to -1 are unlabeled. A generator and an (N+1)-way
+    discriminator (N classes plus "fake") are trained against each other; the
+    discriminator is the classifier (Odena, 2016; Salimans et al., 2016).
+
+    The fake-class logit is fixed at 0, so the discriminator outputs N logits
+    ``l``: ``P(y | x, real) = softmax(l)`` and ``P(real | x) = Z / (Z + 1)``
+    with ``Z = sum(exp(l))``. Its loss is cross-entropy on labeled rows plus
+    ``unsupervised_weight`` times the real-vs-fake loss on all training rows and
+    on generated rows. The generator is trained by feature matching on the last
+    hidden layer of the discriminator (or with the non-saturating GAN loss).
+    Predictions use an exponential moving average of the discriminator weights.
+
+    Inputs are scaled inside the estimator (``input_scaling``), so unscaled
+    tabular data and pixels in [0, 1] or [0, 255] work without a user scaler.
+
+    Read more in the user guide, ``docs/user_guide.md``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(500, 250, 250)
+        Widths of the discriminator's hidden layers.
+
+    generator_layer_sizes : tuple of int, default=(500, 500)
+        Widths of the generator's hidden layers.
+
+    latent_dim : int, default=100
+        Size of the generator's uniform noise input.
+
+    input_noise : float, default=0.3
+        Standard deviation of Gaussian noise added to the discriminator's
+        (scaled) input during training.
+
+    hidden_noise : float, default=0.5
+        Standard deviation of Gaussian noise added after each hidden layer of
+        the discriminator during training.
+
+    generator_loss : {"feature_matching", "non_saturating"}, default="feature_matching"
+        ``"feature_matching"`` matches the mean last-hidden-layer features of
+        generated and real batches (Salimans et al., 2016);
+        ``"non_saturating"`` maximises ``log P(real | G(z))`` (original SGAN).
+
+    unsupervised_weight : float, default=1.0
+        Weight of the real-vs-fake term in the discriminator loss.
+
+    max_epochs : int, default=30
+        Number of epochs. An epoch is one pass over all rows, or
+        ``min_steps_per_epoch`` steps if that is more.
+
+    batch_size : int, default=100
+        Rows per unlabeled batch; labeled batches have
+        ``min(batch_size, n_labeled)`` rows, cycled through the labeled rows.
+
+    min_steps_per_epoch : int, default=50
+        Lower bound on the number of steps per epoch, so that small data sets
+        get enough optimisation steps with the same ``max_epochs``.
+
+    learning_rate : float, default=0.003
+        Adam learning rate of the discriminator.
+
+    generator_learning_rate : float, default=0.003
+        Adam learning rate of the generator.
+
+    adam_beta1 : float, default=0.5
+        Adam's first-moment decay, for both optimizers (0.5 is the usual GAN
+        setting).
+
+    adam_epsilon : float, default=1e-4
+        Adam's epsilon. The reference implementation adds 1e-8 inside the
+        square root (an effective epsilon near 1e-4); ``1e-8`` outside it was
+        measured to collapse training.
+
+    averaging_decay : float, default=0.999
+        Decay of the exponential moving average of the discriminator weights
+        used for prediction; 0 predicts with the last weights.
+
+    input_scaling : {"minmax", "standard"} or None, default="minmax"
+        How features are scaled before the networks see them: ``"minmax"`` to
+        [0, 1] (max-abs to [-1, 1] for sparse input), ``"standard"`` to zero
+        mean and unit variance (no centring for sparse input), None for as is.
+
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks (e.g. ``EarlyStopping(monitor="train_loss")``,
+        ``Checkpoint``, ``LRScheduler``). They are cloned in ``fit``; the
+        objects passed are never modified.
+
+    warm_start : bool, default=False
+        If True and the estimator is fitted on the same classes and features,
+        ``fit`` continues training from the current weights for another
+        ``max_epochs`` epochs.
+
+    verbose : int, default=0
+        0 is silent; 1 prints one line per epoch (discriminator loss
+        ``train_loss``, its supervised and unsupervised parts, generator loss,
+        accuracy on the labeled batches, duration); 2 adds a progress bar.
+
+    device : str, default="cpu"
+        Torch device to train and predict on, e.g. ``"cuda"``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, noise and batch order. An int makes a CPU
+        fit reproducible. The global torch, numpy and random states are never
+        changed.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labeled classes, sorted; never -1.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when ``X`` has string column names.
+
+    transduction_ : ndarray of shape (n_samples,)
+        Predicted label of every training row (labeled rows included).
+
+    n_iter_ : int
+        Number of completed training epochs (summed over warm starts).
+
+    termination_condition_ : {"max_epochs", "early_stopping", "interrupted", "diverged"}
+        Why the last ``fit`` stopped.
+
+    history_ : skorch.History
+        Per-epoch and per-batch records: ``train_loss`` (discriminator),
+        ``supervised_loss``, ``unsupervised_loss``, ``generator_loss``,
+        ``labeled_accuracy``, ``dur``.
+
+    discriminator_ : torch.nn.Module
+        The discriminator with averaged weights, used for prediction; maps
+        ``(batch, n_features_in_)`` scaled inputs to ``(batch, n_classes)`` logits.
+
+    generator_ : torch.nn.Module
+        The generator; maps ``(batch, latent_dim)`` uniform noise to
+        ``(batch, n_features_in_)`` samples in the scaled input space.
+
+    scaler_ : transformer or None
+        The fitted input scaler.
+
+    net_ : skorch.NeuralNet
+        The skorch net that owns the modules, optimizers, callbacks and history.
+
+    See Also
+    --------
+    sklearn.semi_supervised.LabelSpreading : Graph-based semi-supervised learning.
+    sklearn.semi_supervised.SelfTrainingClassifier : Self-training meta-estimator.
+
+    References
+    ----------
+    A. Odena, "Semi-Supervised Learning with Generative Adversarial Networks",
+    2016. arXiv:1606.01583.
+
+    T. Salimans, I. Goodfellow, W. Zaremba, V. Cheung, A. Radford, X. Chen,
+    "Improved Techniques for Training GANs", NeurIPS 2016. arXiv:1606.03498.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sgan_sklearn import SGANClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> y = y.copy()
+    >>> y[np.random.default_rng(0).random(len(y)) < 0.7] = -1
+    >>> clf = SGANClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> clf.classes_
+    array([0, 1, 2])
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like"],
+        "generator_layer_sizes": ["array-like"],
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "input_noise": [Interval(Real, 0, None, closed="left")],
+        "hidden_noise": [Interval(Real, 0, None, closed="left")],
+        "generator_loss": [StrOptions({"feature_matching", "non_saturating"})],
+        "unsupervised_weight": [Interval(Real, 0, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "min_steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "generator_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "adam_beta1": [Interval(Real, 0, 1, closed="left")],
+        "adam_epsilon": [Interval(Real, 0, None, closed="neither")],
+        "averaging_decay": [Interval(Real, 0, 1, closed="left")],
+        "input_scaling": [StrOptions(set(_SCALINGS)), None],
+        "callbacks": [list, None],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 250, 250),
+        *,
+        generator_layer_sizes=(500, 500),
+        latent_dim=100,
+        input_noise=0.3,
+        hidden_noise=0.5,
+        generator_loss="feature_matching",
+        unsupervised_weight=1.0,
+        max_epochs=30,
+        batch_size=100,
+        min_steps_per_epoch=50,
+        learning_rate=0.003,
+        generator_learning_rate=0.003,
+        adam_beta1=0.5,
+        adam_epsilon=1e-4,
+        averaging_decay=0.999,
+        input_scaling="minmax",
+        callbacks=None,
+        warm_start=False,
+        verbose=0,
+        device="cpu",
+        random_state=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.generator_layer_sizes = generator_layer_sizes
+        self.latent_dim = latent_dim
+        self.input_noise = input_noise
+        self.hidden_noise = hidden_noise
+        self.generator_loss = generator_loss
+        self.unsupervised_weight = unsupervised_weight
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.min_steps_per_epoch = min_steps_per_epoch
+        self.learning_rate = learning_rate
+        self.generator_learning_rate = generator_learning_rate
+        self.adam_beta1 = adam_beta1
+        self.adam_epsilon = adam_epsilon
+        self.averaging_decay = averaging_decay
+        self.input_scaling = input_scaling
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.random_state = random_state
+
+    # ----- fitted components exposed by name -----------------------------
+    @property
+    def discriminator_(self):
+        return self.net_.average_module_.module
+
+    @property
+    def generator_(self):
+        return self.net_.generator_
+
+    @property
+    def history_(self):
+        return self.net_.history_
+
+    # ----- fit -----------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the generator and discriminator on partially labeled data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse input is scaled and batched without being
+            densified as a whole.
+
+        y : array-like of shape (n_samples,)
+            Labels; -1 marks an unlabeled row. String labels go in an object
+            array with the integer -1 for unlabeled rows.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        device = self._check_device()
+        continuing = self.warm_start and hasattr(self, "net_")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not continuing,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+        )
+        classes, labeled_rows, codes = encode_labels(y)
+        if continuing and not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"warm_start=True continues a model fitted on classes {self.classes_.tolist()}, "
+                f"but y has labeled classes {classes.tolist()}. Fit with warm_start=False "
+                "to start afresh."
+            )
+        if not continuing:
+            self.classes_ = classes
+            self.scaler_ = self._make_scaler(sparse.issparse(X))
+            if self.scaler_ is not None:
+                self.scaler_.fit(X)
+        data = SemiSupervisedData(self._scale(X), labeled_rows, codes)
+
+        seed = _torch_seed(self.random_state)
+        fork_devices = [] if device.type == "cpu" else None
+        with torch.random.fork_rng(devices=fork_devices):
+            torch.manual_seed(seed)
+            if continuing:
+                self.net_.set_params(max_epochs=self.max_epochs)
+            else:
+                self.net_ = self._make_net(X, seed, device)
+                self.net_.initialize()
+            self.net_.partial_fit(data)
+
+        self.termination_condition_ = self.net_.termination_condition_
+        self.n_iter_ = len(self.net_.history_)
+        self._warn_about_termination()
+        self.transduction_ = self.classes_[self._proba_of_scaled(data.X).argmax(axis=1)]
+        return self
+
+    def _check_device(self):
+        try:
+            device = torch.device(self.device)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"device={self.device!r} is not a torch device; use e.g. 'cpu' or 'cuda'."
+            ) from exc
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} was requested but CUDA is not available on this "
+                "machine; use device='cpu'."
+            )
+        return device
+
+    def _make_scaler(self, is_sparse):
+        if self.input_scaling is None:
+            return None
+        dense_scaler, sparse_scaler = _SCALINGS[self.input_scaling][:2]
+        return sparse_scaler() if is_sparse else dense_scaler()
+
+    def _generator_output(self, is_sparse):
+        if self.input_scaling is None:
+            return "identity"
+        return _SCALINGS[self.input_scaling][3 if is_sparse else 2]
+
+    def _scale(self, X):
+        """Float32 scaled copy (CSR stays CSR)."""
+        if self.scaler_ is not None:
+            X = self.scaler_.transform(X)
+        return X.astype(np.float32)
+
+    def _make_net(self, X, seed, device):
+        n_rows, n_features = X.shape
+        steps_per_epoch = max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
+        return SGANNet(
+            Discriminator,
+            module__n_features=n_features,
+            module__n_classes=len(self.classes_),
+            module__hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            module__input_noise=self.input_noise,
+            module__hidden_noise=self.hidden_noise,
+            generator__latent_dim=self.latent_dim,
+            generator__n_features=n_features,
+            generator__hidden_layer_sizes=tuple(self.generator_layer_sizes),
+            generator__output_activation=self._generator_output(sparse.issparse(X)),
+            criterion=torch.nn.CrossEntropyLoss,
+            optimizer=torch.optim.Adam,
+            optimizer__betas=(self.adam_beta1, 0.999),
+            optimizer__eps=self.adam_epsilon,
+            lr=self.learning_rate,
+            generator_lr=self.generator_learning_rate,
+            unsupervised_weight=self.unsupervised_weight,
+            generator_loss=self.generator_loss,
+            averaging_decay=self.averaging_decay,
+            steps_per_epoch=steps_per_epoch,
+            seed=seed,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None,
+            callbacks=self._cloned_callbacks(),
+            verbose=self.verbose,
+            device=str(device),
+        )
+
+    def _cloned_callbacks(self):
+        cloned = []
+        for item in self.callbacks or []:
+            name, callback = item if isinstance(item, tuple) else (None, item)
+            if not isinstance(callback, Callback):
+                raise ValueError(
+                    f"callbacks must hold skorch callbacks (skorch.callbacks.Callback), "
+                    f"got {callback!r}."
+                )
+            callback = clone(callback)
+            cloned.append(callback if name is None else (name, callback))
+        return cloned
+
+    def _warn_about_termination(self):
+        if self.termination_condition_ == "diverged":
+            warnings.warn(
+                f"Training diverged in epoch {self.n_iter_ + 1}: {self.net_.diverged_message_}. "
+                f"The weights of the last completed epoch ({self.n_iter_}) were restored. "
+                "Lower learning_rate / generator_learning_rate or raise adam_epsilon.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        elif self.termination_condition_ == "interrupted":
+            warnings.warn(
+                f"Training was interrupted in epoch {self.n_iter_ + 1}; the estimator keeps "
+                f"the weights of the last completed epoch ({self.n_iter_}). Call fit with "
+                "warm_start=True to continue.",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    # ----- predict -------------------------------------------------------
+    def _proba_of_scaled(self, X_scaled):
+        proba = np.asarray(self.net_.predict_proba(X_scaled), dtype=np.float64)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, X):
+        """Class probabilities given that the row is real.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input rows. Processed in batches, so memory stays bounded.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            ``softmax`` of the discriminator's class logits; columns follow
+            ``classes_``.
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
+        )
+        return self._proba_of_scaled(self._scale(X))
+
+    def predict(self, X):
+        """Predict the class of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on the rows whose label is not -1.
+
+        Rows labeled -1 are left out, so that ``cross_val_score`` and
+        ``GridSearchCV`` give meaningful numbers on folds holding unlabeled rows.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test rows.
+        y : array-like of shape (n_samples,)
+            True labels, -1 for unlabeled rows.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``predict(X)`` on the labeled rows.
+        """
+        y = column_or_1d(y, warn=True)
+        mask = labeled_mask(y)
+        if not mask.any():
+            raise ValueError("score needs at least one labeled row; every label in y is -1.")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight)[mask]
+        y_pred = self.predict(_safe_indexing(X, mask))
+        return accuracy_score(y[mask], y_pred, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
