@@ -46,8 +46,8 @@ def encode_labels(y):
             "unlabeled rows with -1."
         )
     y_labeled = y[mask]
-    check_classification_targets(y_labeled)
     try:
+        check_classification_targets(y_labeled)
         classes, codes = np.unique(y_labeled, return_inverse=True)
     except TypeError as exc:
         types = sorted({type(v).__name__ for v in y_labeled})

@@ -172,8 +172,10 @@ class ExponentialAverage(nn.Module):
     """Exponential moving average of a module's parameters, for prediction.
 
     The first :meth:`update_parameters` copies the weights (a zero-initialised
-    average would ruin early predictions); later ones move the average towards
-    the current weights by ``1 - decay``. Buffers are copied as they are.
+    average would ruin early predictions); the k-th moves the average towards
+    the current weights by ``1 - min(decay, (1 + k) / (10 + k))``, so short runs
+    are not dominated by their first weights (TensorFlow's ``num_updates``
+    warm-up). Buffers are copied as they are.
     """
 
     def __init__(self, module, decay):
@@ -190,7 +192,9 @@ class ExponentialAverage(nn.Module):
         if self.n_averaged.item() == 0:
             torch._foreach_copy_(averaged, current)
         else:
-            torch._foreach_lerp_(averaged, current, 1.0 - self.decay)
+            k = self.n_averaged.item()
+            decay = min(self.decay, (1 + k) / (10 + k))
+            torch._foreach_lerp_(averaged, current, 1.0 - decay)
         for mine, theirs in zip(self.module.buffers(), module.buffers()):
             mine.copy_(theirs)
         self.n_averaged += 1

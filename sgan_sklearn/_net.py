@@ -22,7 +22,12 @@ from ._modules import ExponentialAverage, Generator
 
 
 class TrainingDivergedError(RuntimeError):
-    """Raised inside the train loop when a loss becomes NaN or infinite."""
+    """Raised inside the train loop when a loss becomes NaN, infinite or huge."""
+
+
+# Losses here are cross-entropies of logits; a loss this large means logits of
+# that size, i.e. optimisation has blown up even if the numbers are still finite.
+EXPLODED_LOSS = 1e4
 
 
 def rows_to_tensor(X, rows, device):
@@ -277,9 +282,9 @@ class SGANNet(NeuralNet):
             "generator_loss": generator_loss,
             "labeled_accuracy": (logits_labeled.argmax(1) == y_labeled).float().mean().item(),
         }
-        if not all(math.isfinite(v) for v in values.values()):
+        if not all(math.isfinite(v) and abs(v) < EXPLODED_LOSS for v in values.values()):
             raise TrainingDivergedError(
-                "a loss became non-finite ("
+                f"a loss became non-finite or exceeded {EXPLODED_LOSS:g} ("
                 + ", ".join(f"{k}={v:.4g}" for k, v in values.items())
                 + ")"
             )

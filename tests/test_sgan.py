@@ -1,0 +1,238 @@
+"""Behaviour of SGANClassifier on the iris probes (30% labeled) and the -1 convention."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import EarlyStopping
+
+from sgan_sklearn import SGANClassifier
+
+SMALL = dict(
+    hidden_layer_sizes=(64, 64),
+    generator_layer_sizes=(64,),
+    latent_dim=16,
+    max_epochs=8,
+    min_steps_per_epoch=40,
+    batch_size=50,
+)
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y_true = load_iris(return_X_y=True)
+    y = y_true.copy()
+    rng = np.random.default_rng(0)
+    y[rng.random(len(y)) > 0.3] = -1
+    return X, y, y_true
+
+
+@pytest.fixture(scope="module")
+def fitted(iris):
+    X, y, _ = iris
+    return SGANClassifier(**SMALL, random_state=0).fit(X, y)
+
+
+def test_classes_exclude_unlabeled_marker(fitted):
+    np.testing.assert_array_equal(fitted.classes_, [0, 1, 2])
+
+
+def test_predict_proba_shape_and_sums(fitted, iris):
+    X, _, _ = iris
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert set(np.unique(fitted.predict(X))) <= set(fitted.classes_)
+
+
+def test_accuracy_on_iris(fitted, iris):
+    X, _, y_true = iris
+    assert fitted.score(X, y_true) >= 0.85
+
+
+def test_score_ignores_unlabeled_rows(fitted, iris):
+    X, y, y_true = iris
+    labeled = y != -1
+    expected = np.mean(fitted.predict(X[labeled]) == y_true[labeled])
+    assert fitted.score(X, y) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="at least one labeled row"):
+        fitted.score(X, np.full(len(X), -1))
+
+
+def test_fitted_attributes(fitted, iris):
+    X, _, _ = iris
+    assert fitted.n_features_in_ == 4
+    assert fitted.transduction_.shape == (len(X),)
+    np.testing.assert_array_equal(fitted.transduction_, fitted.predict(X))
+    assert fitted.n_iter_ == SMALL["max_epochs"] == len(fitted.history_)
+    assert fitted.termination_condition_ == "max_epochs"
+    assert {"train_loss", "generator_loss", "labeled_accuracy"} <= set(fitted.history_[-1])
+    assert isinstance(fitted.discriminator_, torch.nn.Module)
+    noise = fitted.generator_.sample_noise(5, "cpu")
+    assert fitted.generator_.eval()(noise).shape == (5, 4)
+
+
+def test_same_seed_same_predictions_and_global_rng_untouched(iris):
+    X, y, _ = iris
+    torch_state = torch.get_rng_state()
+    numpy_state = np.random.get_state()[1].copy()
+    first = SGANClassifier(**SMALL, random_state=3).fit(X, y).predict_proba(X)
+    second = SGANClassifier(**SMALL, random_state=3).fit(X, y).predict_proba(X)
+    other = SGANClassifier(**SMALL, random_state=4).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    assert not np.array_equal(first, other)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)
+
+
+@pytest.mark.parametrize("dump, load", [(pickle.dumps, pickle.loads), (None, None)])
+def test_persistence_round_trip(fitted, iris, tmp_path, dump, load):
+    X, _, _ = iris
+    if dump is None:
+        joblib.dump(fitted, tmp_path / "model.joblib")
+        restored = joblib.load(tmp_path / "model.joblib")
+    else:
+        restored = load(dump(fitted))
+    np.testing.assert_array_equal(restored.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_object_labels_with_unlabeled_marker(iris):
+    X, y, _ = iris
+    names = np.array(["setosa", "versicolor", "virginica"], dtype=object)
+    y_obj = np.where(y == -1, -1, names[np.clip(y, 0, 2)]).astype(object)
+    clf = SGANClassifier(**SMALL, random_state=0).fit(X, y_obj)
+    assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]
+    assert set(clf.predict(X)) <= set(names)
+
+
+def test_string_array_with_minus_one_is_an_error(iris):
+    X, y, _ = iris
+    with pytest.raises(ValueError, match="object array"):
+        SGANClassifier(**SMALL).fit(X, y.astype(str))
+
+
+def test_all_unlabeled_is_an_error(iris):
+    X, _, _ = iris
+    with pytest.raises(ValueError, match="at least one labeled row"):
+        SGANClassifier(**SMALL).fit(X, np.full(len(X), -1))
+
+
+def test_one_labeled_class_is_an_error(iris):
+    X, y, _ = iris
+    y_one = np.where(y == 0, 0, -1)
+    with pytest.raises(ValueError, match="only one class"):
+        SGANClassifier(**SMALL).fit(X, y_one)
+
+
+def test_mixed_label_types_is_an_error(iris):
+    X, _, _ = iris
+    y = np.array(["a", 1, -1] * 50, dtype=object)
+    with pytest.raises(ValueError, match="mixes label types"):
+        SGANClassifier(**SMALL).fit(X, y)
+
+
+def test_fit_does_not_mutate_inputs(iris):
+    X, y, _ = iris
+    X_before, y_before = X.copy(), y.copy()
+    callback = EarlyStopping(monitor="train_loss", patience=50)
+    state_before = dict(vars(callback))
+    SGANClassifier(**SMALL, callbacks=[callback], random_state=0).fit(X, y)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    # fit trains a clone: the callback passed in keeps its unfitted state.
+    assert vars(callback) == state_before
+
+
+def test_pipeline_cross_val_and_grid_search_with_unlabeled_test_rows(iris):
+    X, y, _ = iris
+    pipe = make_pipeline(StandardScaler(), SGANClassifier(**SMALL, random_state=0))
+    # Stratifying on y puts -1 rows in every test fold; score() ignores them.
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    scores = cross_val_score(pipe, X, y, cv=cv)
+    assert scores.mean() > 0.7
+    search = GridSearchCV(pipe, {"sganclassifier__hidden_noise": [0.3, 0.5]}, cv=cv)
+    search.fit(X, y)
+    assert search.best_score_ > 0.7
+    assert clone(search.best_estimator_).get_params()["sganclassifier__hidden_noise"] in (0.3, 0.5)
+
+
+def test_pandas_feature_names_are_kept(iris):
+    X, y, _ = iris
+    frame = pd.DataFrame(X, columns=["sepal_l", "sepal_w", "petal_l", "petal_w"])
+    clf = SGANClassifier(**SMALL, random_state=0).fit(frame, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, frame.columns)
+    assert clf.predict(frame).shape == (len(frame),)
+
+
+def test_sparse_input_matches_its_dense_scaled_form(iris):
+    X, y, _ = iris
+    X_sparse = sparse.csr_matrix(X)
+    clf = SGANClassifier(**SMALL, random_state=0).fit(X_sparse, y)
+    proba = clf.predict_proba(X_sparse)
+    np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=1e-5)
+    assert type(clf.scaler_).__name__ == "MaxAbsScaler"
+
+
+def test_no_unlabeled_rows_trains_normally(iris):
+    X, _, y_true = iris
+    clf = SGANClassifier(**SMALL, random_state=0).fit(X, y_true)
+    assert clf.score(X, y_true) > 0.85
+
+
+def test_warm_start_continues_and_cold_fit_restarts(iris):
+    X, y, _ = iris
+    clf = SGANClassifier(**{**SMALL, "max_epochs": 2}, warm_start=True, random_state=0)
+    clf.fit(X, y)
+    clf.fit(X, y)
+    assert clf.n_iter_ == 4
+    clf.set_params(warm_start=False).fit(X, y)
+    assert clf.n_iter_ == 2
+
+
+def test_non_saturating_generator_loss(iris):
+    X, y, y_true = iris
+    clf = SGANClassifier(**SMALL, generator_loss="non_saturating", random_state=0).fit(X, y)
+    assert clf.score(X, y_true) > 0.8
+
+
+def test_early_stopping_callback_stops_training(iris):
+    X, y, _ = iris
+    clf = SGANClassifier(
+        **{**SMALL, "max_epochs": 50},
+        callbacks=[EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)],
+        random_state=0,
+    ).fit(X, y)
+    assert clf.termination_condition_ == "early_stopping"
+    assert clf.n_iter_ < 50
+
+
+def test_divergence_restores_finite_weights(iris):
+    X, y, _ = iris
+    with pytest.warns(Warning, match="diverged"):
+        clf = SGANClassifier(**SMALL, learning_rate=1e6, random_state=0).fit(X, y)
+    assert clf.termination_condition_ == "diverged"
+    assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+def test_bad_callback_is_a_clear_error(iris):
+    X, y, _ = iris
+    with pytest.raises(ValueError, match="skorch callbacks"):
+        SGANClassifier(**SMALL, callbacks=["not a callback"]).fit(X, y)
+
+
+def test_unavailable_device_is_a_clear_error(iris):
+    X, y, _ = iris
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is available here")
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        SGANClassifier(**SMALL, device="cuda").fit(X, y)
