@@ -2,6 +2,7 @@
 
 import math
 import warnings
+from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
 
@@ -29,6 +30,18 @@ _SCALINGS = {
     "minmax": (MinMaxScaler, MaxAbsScaler, "sigmoid", "tanh"),
     "standard": (StandardScaler, partial(StandardScaler, with_mean=False), "identity", "identity"),
 }
+
+
+@contextmanager
+def _torch_threads(n_threads):
+    """Use ``n_threads`` torch CPU threads inside the block (None: leave as is)."""
+    previous = torch.get_num_threads()
+    if n_threads is not None:
+        torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _torch_seed(random_state):
@@ -141,6 +154,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     device : str, default="cpu"
         Torch device to train and predict on, e.g. ``"cuda"``.
 
+    n_threads : int or None, default=None
+        Torch intra-op CPU threads used inside ``fit`` and ``predict_proba``
+        (restored afterwards). None keeps torch's current setting. Set it to
+        ``n_cpus // n_jobs`` when running several fits in parallel, e.g. in
+        ``GridSearchCV(n_jobs=...)``, so that workers do not oversubscribe cores.
+
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, noise and batch order. An int makes a CPU
         fit reproducible. The global torch, numpy and random states are never
@@ -234,6 +253,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
         "device": [str, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
 
@@ -260,6 +280,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         warm_start=False,
         verbose=0,
         device="cpu",
+        n_threads=None,
         random_state=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -282,6 +303,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
 
     # ----- fitted components exposed by name -----------------------------
@@ -343,7 +365,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
         seed = _torch_seed(self.random_state)
         fork_devices = [] if device.type == "cpu" else None
-        with torch.random.fork_rng(devices=fork_devices):
+        with torch.random.fork_rng(devices=fork_devices), _torch_threads(self.n_threads):
             torch.manual_seed(seed)
             if continuing:
                 self.net_.set_params(max_epochs=self.max_epochs)
@@ -455,7 +477,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
-        proba = np.asarray(self.net_.predict_proba(X_scaled), dtype=np.float64)
+        with _torch_threads(self.n_threads):
+            proba = np.asarray(self.net_.predict_proba(X_scaled), dtype=np.float64)
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict_proba(self, X):
