@@ -85,14 +85,16 @@ def test_fitted_attributes(fitted, iris):
 def test_same_seed_same_predictions_and_global_rng_untouched(iris):
     X, y, _ = iris
     torch_state = torch.get_rng_state()
-    numpy_state = np.random.get_state()[1].copy()
+    # The global numpy state is what is under test here.
+    numpy_state = np.random.get_state()[1].copy()  # noqa: NPY002
     first = SGANClassifier(**SMALL, random_state=3).fit(X, y).predict_proba(X)
     second = SGANClassifier(**SMALL, random_state=3).fit(X, y).predict_proba(X)
     other = SGANClassifier(**SMALL, random_state=4).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(first, second)
     assert not np.array_equal(first, other)
     assert torch.equal(torch.get_rng_state(), torch_state)
-    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)
+    numpy_after = np.random.get_state()[1]  # noqa: NPY002
+    np.testing.assert_array_equal(numpy_after, numpy_state)
 
 
 @pytest.mark.parametrize("dump, load", [(pickle.dumps, pickle.loads), (None, None)])
