@@ -1,0 +1,121 @@
+"""Shared protocol and reporting helpers for the MNIST-100 benchmarks.
+
+MNIST-100: ``n_per_class=10`` labels per class are drawn with a seed from the
+60,000 training rows, the other rows are marked unlabeled (-1), and models are
+scored on the official 10,000 test images. Pixels are scaled to [0, 1].
+Every benchmark script imports the protocol from here so that their numbers are
+comparable.
+"""
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import sklearn
+
+from sgan_sklearn.datasets import load_mnist
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MNIST_PATH = REPO_ROOT.parent / "shared" / "data" / "mnist"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+UNLABELED = -1
+
+
+def mnist_100_split(y_train, n_per_class, seed):
+    """Keep ``n_per_class`` labels per class and mark every other row unlabeled.
+
+    Parameters
+    ----------
+    y_train : array-like of shape (n_samples,)
+        Fully labeled integer training targets.
+    n_per_class : int
+        Number of labels kept in each class, 10 for MNIST-100.
+    seed : int
+        Seed of the local generator that picks the labeled rows; the global
+        NumPy state is not touched.
+
+    Returns
+    -------
+    y_partial : ndarray of shape (n_samples,), dtype int64
+        Copy of ``y_train`` with -1 on every row that was not drawn.
+    """
+    y_train = np.asarray(y_train, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    y_partial = np.full_like(y_train, UNLABELED)
+    for label in np.unique(y_train):
+        rows = np.flatnonzero(y_train == label)
+        if rows.size < n_per_class:
+            raise ValueError(
+                f"Class {label} has {rows.size} rows in y_train, fewer than "
+                f"n_per_class={n_per_class}; lower n_per_class."
+            )
+        drawn = rng.choice(rows, size=n_per_class, replace=False)
+        y_partial[drawn] = label
+    return y_partial
+
+
+def load_mnist_scaled(path):
+    """Return MNIST ``(X_train, y_train, X_test, y_test)`` with pixels in [0, 1]."""
+    X_train, y_train, X_test, y_test = load_mnist(path, return_X_y=True)
+    return X_train / np.float32(255), y_train, X_test / np.float32(255), y_test
+
+
+def time_fit(model, X, y):
+    """Fit ``model`` and return the wall-clock seconds the fit took."""
+    start = time.perf_counter()
+    model.fit(X, y)
+    return time.perf_counter() - start
+
+
+def machine_description():
+    """Return the software and CPU facts a result file records."""
+    return {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
+def write_json(payload, file):
+    """Write ``payload`` as indented JSON, creating the parent folder."""
+    file = Path(file)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def markdown_table(results):
+    """Return a markdown table of medians and min-max over seeds per method.
+
+    Parameters
+    ----------
+    results : list of dict
+        One dict per fit with keys ``method``, ``seed``, ``accuracy`` and
+        ``fit_time_s``, in the order the methods should appear.
+
+    Returns
+    -------
+    table : str
+        Markdown table with one row per method.
+    """
+    methods = list(dict.fromkeys(result["method"] for result in results))
+    lines = [
+        "| Method | Seeds | Accuracy, median | Accuracy, min-max "
+        "| Fit time (s), median | Fit time (s), min-max |",
+        "|---|---|---|---|---|---|",
+    ]
+    for method in methods:
+        rows = [result for result in results if result["method"] == method]
+        accuracy = np.array([row["accuracy"] for row in rows])
+        fit_time = np.array([row["fit_time_s"] for row in rows])
+        lines.append(
+            f"| {method} | {len(rows)} "
+            f"| {np.median(accuracy):.4f} | {accuracy.min():.4f}-{accuracy.max():.4f} "
+            f"| {np.median(fit_time):.1f} | {fit_time.min():.1f}-{fit_time.max():.1f} |"
+        )
+    return "\n".join(lines)
