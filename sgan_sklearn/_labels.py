@@ -8,6 +8,10 @@ from sklearn.utils.multiclass import check_classification_targets
 UNLABELED = -1
 
 
+def _is_unlabeled_marker(value):
+    return isinstance(value, Number) and not isinstance(value, bool) and value == UNLABELED
+
+
 def labeled_mask(y):
     """Boolean mask of the rows of ``y`` whose label is known (not -1).
 
@@ -25,10 +29,7 @@ def labeled_mask(y):
             )
         return np.ones(y.shape[0], dtype=bool)
     if y.dtype.kind == "O":
-        return np.array(
-            [not (isinstance(v, Number) and not isinstance(v, bool) and v == UNLABELED) for v in y],
-            dtype=bool,
-        )
+        return np.array([not _is_unlabeled_marker(v) for v in y], dtype=bool)
     return y != UNLABELED
 
 
@@ -49,6 +50,11 @@ def encode_labels(y):
     try:
         check_classification_targets(y_labeled)
         classes, codes = np.unique(y_labeled, return_inverse=True)
+    except ValueError as exc:
+        raise ValueError(
+            f"{exc} Labels in y must be discrete classes: integers, strings, or floats "
+            "with whole values (e.g. 1.0, not 0.5), with -1 for unlabeled rows."
+        ) from exc
     except TypeError as exc:
         types = sorted({type(v).__name__ for v in y_labeled})
         raise ValueError(
@@ -58,7 +64,7 @@ def encode_labels(y):
         ) from exc
     if len(classes) < 2:
         raise ValueError(
-            f"y has labeled rows of only one class ({classes[0]!r}); a classifier needs "
+            f"y has labeled rows of only one class ({classes.tolist()[0]!r}); a classifier needs "
             "labeled rows of at least two classes. Label at least one row of another "
             "class, or use -1 only for rows whose label is unknown."
         )

@@ -25,8 +25,10 @@ class TrainingDivergedError(RuntimeError):
     """Raised inside the train loop when a loss becomes NaN, infinite or huge."""
 
 
-# Losses here are cross-entropies of logits; a loss this large means logits of
-# that size, i.e. optimisation has blown up even if the numbers are still finite.
+# The discriminator's losses are cross-entropies of logits; one this large means
+# logits of that size, i.e. optimisation has blown up even if the numbers are
+# still finite. (The feature-matching loss is a squared distance of unbounded
+# features, so only its finiteness is checked.)
 EXPLODED_LOSS = 1e4
 
 
@@ -136,9 +138,7 @@ def unsupervised_loss(logits_real, logits_fake):
     """
     lse_real = torch.logsumexp(logits_real, dim=1)
     lse_fake = torch.logsumexp(logits_fake, dim=1)
-    return 0.5 * (
-        -lse_real.mean() + F.softplus(lse_real).mean() + F.softplus(lse_fake).mean()
-    )
+    return 0.5 * (-lse_real.mean() + F.softplus(lse_real).mean() + F.softplus(lse_fake).mean())
 
 
 class SGANNet(NeuralNet):
@@ -282,9 +282,13 @@ class SGANNet(NeuralNet):
             "generator_loss": generator_loss,
             "labeled_accuracy": (logits_labeled.argmax(1) == y_labeled).float().mean().item(),
         }
-        if not all(math.isfinite(v) and abs(v) < EXPLODED_LOSS for v in values.values()):
+        cross_entropies = (values["supervised_loss"], values["unsupervised_loss"])
+        if (
+            not all(math.isfinite(v) for v in values.values())
+            or max(cross_entropies) >= EXPLODED_LOSS
+        ):
             raise TrainingDivergedError(
-                f"a loss became non-finite or exceeded {EXPLODED_LOSS:g} ("
+                f"a loss became non-finite or a cross-entropy exceeded {EXPLODED_LOSS:g} ("
                 + ", ".join(f"{k}={v:.4g}" for k, v in values.items())
                 + ")"
             )
@@ -332,6 +336,9 @@ class SGANNet(NeuralNet):
                 self._drop_incomplete_epoch()
                 self.restore_snapshot()
                 self.termination_condition_ = "interrupted"
+        # The snapshot has served its purpose; dropping it keeps device tensors out
+        # of the pickle (skorch maps only registered modules to the CPU on load).
+        del self.snapshot_
         return self
 
     def _stopped_early(self):

@@ -53,6 +53,13 @@ def _torch_seed(random_state):
     return int(random_state)
 
 
+def _package_version():
+    # Imported at call time: the package __init__ imports this module first.
+    from . import __version__
+
+    return __version__
+
+
 class SGANClassifier(ClassifierMixin, BaseEstimator):
     """Semi-supervised GAN classifier for partially labeled data.
 
@@ -363,7 +370,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 self.scaler_.fit(X)
         data = SemiSupervisedData(self._scale(X), labeled_rows, codes)
 
-        seed = _torch_seed(self.random_state)
+        # A continued fit draws new noise: the same seed again would replay the
+        # first epochs' noise.
+        seed = _torch_seed(self.random_state) + (self.n_iter_ if continuing else 0)
         fork_devices = [] if device.type == "cpu" else None
         with torch.random.fork_rng(devices=fork_devices), _torch_threads(self.n_threads):
             torch.manual_seed(seed)
@@ -406,10 +415,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         return _SCALINGS[self.input_scaling][3 if is_sparse else 2]
 
     def _scale(self, X):
-        """Float32 scaled copy (CSR stays CSR)."""
+        """Float32 scaled rows (CSR stays CSR); never modified downstream."""
         if self.scaler_ is not None:
             X = self.scaler_.transform(X)
-        return X.astype(np.float32)
+        # The scaler already returns a fresh array: converting it without a
+        # copy keeps fit's peak memory at one scaled copy of float32 input.
+        return X.astype(np.float32, copy=False)
 
     def _make_net(self, X, seed, device):
         n_rows, n_features = X.shape
@@ -477,9 +488,16 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
+        # Filled batch by batch: collecting per-batch arrays and concatenating them
+        # (skorch's predict_proba) doubled the output and fragmented the heap, so
+        # that fit's resident memory grew to ~5x the input on glibc.
+        proba = np.empty((X_scaled.shape[0], len(self.classes_)))
+        start = 0
         with _torch_threads(self.n_threads):
-            proba = np.asarray(self.net_.predict_proba(X_scaled), dtype=np.float64)
-        return proba / proba.sum(axis=1, keepdims=True)
+            for logits in self.net_.forward_iter(X_scaled):
+                proba[start : start + len(logits)] = torch.softmax(logits.double(), dim=1)
+                start += len(logits)
+        return proba
 
     def predict_proba(self, X):
         """Class probabilities given that the row is real.
@@ -550,3 +568,22 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+    # ----- persistence ---------------------------------------------------
+    def __getstate__(self):
+        # BaseEstimator may return the live __dict__: stamp a copy.
+        return dict(super().__getstate__(), _sgan_sklearn_version=_package_version())
+
+    def __setstate__(self, state):
+        state = dict(state)
+        pickled_version = state.pop("_sgan_sklearn_version", "unknown")
+        if pickled_version != _package_version():
+            warnings.warn(
+                f"This {type(self).__name__} was pickled with sgan_sklearn {pickled_version} "
+                f"and is loaded with sgan_sklearn {_package_version()}; it may not work or "
+                "may predict differently. Refit it with this version, or pin "
+                f"sgan_sklearn=={pickled_version} to load it.",
+                UserWarning,
+                stacklevel=2,
+            )
+        super().__setstate__(state)

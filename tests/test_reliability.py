@@ -1,0 +1,353 @@
+"""Reliability: bad input, odd data, divergence, interruption, warm start,
+persistence, batched and concurrent prediction, and random small data sets."""
+
+import copy
+import io
+import pickle
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from skorch.callbacks import Callback, EarlyStopping
+from skorch.exceptions import DeviceWarning
+
+import sgan_sklearn
+from sgan_sklearn import SGANClassifier
+
+TINY = dict(
+    hidden_layer_sizes=(8,),
+    generator_layer_sizes=(8,),
+    latent_dim=4,
+    max_epochs=1,
+    min_steps_per_epoch=2,
+)
+SMALL = dict(
+    hidden_layer_sizes=(16, 16),
+    generator_layer_sizes=(16,),
+    latent_dim=8,
+    max_epochs=3,
+    min_steps_per_epoch=5,
+    batch_size=20,
+)
+
+
+def _data(n_rows=60, n_features=4, seed=0):
+    """Three separable classes, every second row unlabeled."""
+    rng = np.random.default_rng(seed)
+    y_true = np.arange(n_rows) % 3
+    X = rng.normal(size=(n_rows, n_features)) + 3.0 * y_true[:, None]
+    y = y_true.copy()
+    y[::2] = -1
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def data():
+    return _data()
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return SGANClassifier(**SMALL, random_state=0).fit(X, y)
+
+
+def _assert_valid_proba(proba, n_rows, n_classes):
+    assert proba.shape == (n_rows, n_classes)
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+# ----- bad input ----------------------------------------------------------
+def _with(X, row, value):
+    X = X.astype(np.float64)
+    X[row, 0] = value
+    return X
+
+
+def _labels_where_labeled(y, values):
+    y = y.astype(object)
+    y[y != -1] = values[: int(np.sum(y != -1))]
+    return y
+
+
+X0, Y0 = _data()
+N_LABELED = int(np.sum(Y0 != -1))
+BAD_FIT_INPUTS = {
+    "nan in X": (_with(X0, 3, np.nan), Y0, "contains NaN"),
+    "inf in X": (_with(X0, 3, np.inf), Y0, "contains infinity"),
+    "empty X": (X0[:0], Y0[:0], "0 sample"),
+    "y of another length": (X0, Y0[:-1], "inconsistent numbers of samples"),
+    "2-D y": (X0, np.c_[Y0, Y0], "y should be a 1d array"),
+    "every row -1": (X0, np.full(len(Y0), -1), "no labeled rows"),
+    "one labeled class": (X0, np.where(Y0 == -1, -1, 7), r"only one class \(7\)"),
+    "str array with -1": (X0, np.array(["a", "b", "-1"] * 20), "object array"),
+    "non-whole float labels": (X0, np.where(Y0 == -1, -1.0, Y0 + 0.5), "whole values"),
+    "complex X": (X0 + 1j, Y0, "Complex data not supported"),
+    "complex y": (X0, Y0 + 1j, "Complex data not supported"),
+    "str and int labels": (
+        X0,
+        _labels_where_labeled(Y0, np.array(["a", 1] * N_LABELED, dtype=object)),
+        "mixes label types",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FIT_INPUTS))
+def test_bad_fit_input_is_a_clear_value_error(case):
+    X, y, match = BAD_FIT_INPUTS[case]
+    with pytest.raises(ValueError, match=match):
+        SGANClassifier(**TINY).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "make_X, match",
+    [
+        (lambda X: X[:, :3], "X has 3 features, but SGANClassifier is expecting 4"),
+        (lambda X: X[:0], "0 sample"),
+        (lambda X: _with(X, 0, np.nan), "contains NaN"),
+    ],
+    ids=["wrong number of features", "empty X", "nan in X"],
+)
+def test_bad_predict_input_is_a_clear_value_error(fitted, data, make_X, match):
+    X, _ = data
+    with pytest.raises(ValueError, match=match):
+        fitted.predict_proba(make_X(X))
+
+
+# ----- odd but valid data ---------------------------------------------------
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda X: X * 1e7,
+        lambda X: np.c_[X, np.full(len(X), 5.0), np.zeros(len(X))],
+        lambda X: np.r_[X, X, X],
+    ],
+    ids=["huge unscaled values", "constant features", "duplicated rows"],
+)
+def test_odd_data_trains_normally(data, transform):
+    X, y = data
+    X = transform(X)
+    y = np.resize(y, len(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = SGANClassifier(**SMALL, random_state=0).fit(X, y)
+    assert clf.termination_condition_ == "max_epochs"
+    _assert_valid_proba(clf.predict_proba(X), len(X), 3)
+
+
+# ----- inputs are never mutated ----------------------------------------------
+@pytest.mark.parametrize("input_scaling", ["minmax", None])
+@pytest.mark.parametrize("kind", ["float32", "float64", "dataframe"])
+@pytest.mark.parametrize("label_kind", ["int", "object"])
+def test_nothing_passed_is_mutated(data, kind, label_kind, input_scaling):
+    X, y = data
+    X = pd.DataFrame(X, columns=list("abcd")) if kind == "dataframe" else X.astype(kind)
+    if label_kind == "object":
+        y = np.array([-1 if v == -1 else f"class {v}" for v in y], dtype=object)
+    callbacks = [EarlyStopping(monitor="train_loss", patience=50)]
+    X_before, y_before = X.copy(), y.copy()
+    callback_state_before = dict(vars(callbacks[0]))
+    clf = SGANClassifier(**TINY, callbacks=callbacks, input_scaling=input_scaling, random_state=0)
+    clf.fit(X, y)
+    clf.predict_proba(X)
+    if kind == "dataframe":
+        pd.testing.assert_frame_equal(X, X_before)
+    else:
+        assert X.dtype == X_before.dtype
+        np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    assert y.dtype == y_before.dtype
+    assert clf.callbacks is callbacks and len(callbacks) == 1
+    assert vars(callbacks[0]) == callback_state_before
+
+
+# ----- divergence and interruption ---------------------------------------------
+def test_divergence_warns_and_keeps_finite_weights(data):
+    X, y = data
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        clf = SGANClassifier(**SMALL, learning_rate=1e6, random_state=0).fit(X, y)
+    assert clf.termination_condition_ == "diverged"
+    assert clf.n_iter_ == len(clf.history_) < SMALL["max_epochs"]
+    _assert_valid_proba(clf.predict_proba(X), len(X), 3)
+
+
+class InterruptInEpoch(Callback):
+    """Raises KeyboardInterrupt at the end of the first batch of ``epoch``."""
+
+    def __init__(self, epoch=3):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_interruption_keeps_last_completed_epoch(data):
+    X, y = data
+    params = {**SMALL, "max_epochs": 5}
+    with pytest.warns(UserWarning, match="interrupted in epoch 3"):
+        clf = SGANClassifier(**params, callbacks=[InterruptInEpoch(3)], random_state=0).fit(X, y)
+    assert clf.termination_condition_ == "interrupted"
+    assert clf.n_iter_ == 2
+    assert len(clf.history_) == 2
+    assert all("train_loss" in row for row in clf.history_)
+    proba = clf.predict_proba(X)
+    _assert_valid_proba(proba, len(X), 3)
+    # Same seed, stopped after two epochs: a CPU fit is deterministic, so the
+    # restored weights are exactly those at the end of epoch 2.
+    two_epochs = SGANClassifier(**{**params, "max_epochs": 2}, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(proba, two_epochs.predict_proba(X))
+    np.testing.assert_array_equal(clf.transduction_, two_epochs.transduction_)
+
+
+# ----- warm start ----------------------------------------------------------------
+class RecordStartWeights(Callback):
+    """Keeps a copy of the discriminator's weights when training begins."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.start_weights_ = copy.deepcopy(net.module_.state_dict())
+
+
+def _weights_equal(first, second):
+    return first.keys() == second.keys() and all(torch.equal(first[k], second[k]) for k in first)
+
+
+def test_warm_start_continues_from_current_weights(data):
+    X, y = data
+    clf = SGANClassifier(
+        **SMALL, warm_start=True, callbacks=[RecordStartWeights()], random_state=0
+    ).fit(X, y)
+    end_of_first_fit = copy.deepcopy(clf.net_.module_.state_dict())
+    recorder = dict(clf.net_.callbacks_)["RecordStartWeights"]
+    clf.set_params(max_epochs=1).fit(X, y)
+    assert clf.n_iter_ == len(clf.history_) == SMALL["max_epochs"] + 1
+    assert _weights_equal(recorder.start_weights_, end_of_first_fit)
+    assert not _weights_equal(clf.net_.module_.state_dict(), end_of_first_fit)
+
+    clf.set_params(warm_start=False).fit(X, y)
+    assert clf.n_iter_ == len(clf.history_) == 1
+    recorder = dict(clf.net_.callbacks_)["RecordStartWeights"]
+    assert not _weights_equal(recorder.start_weights_, end_of_first_fit)
+
+
+# ----- persistence ---------------------------------------------------------------
+def test_pickle_and_joblib_give_identical_predictions(fitted, data, tmp_path):
+    X, _ = data
+    expected = fitted.predict_proba(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        from_pickle = pickle.loads(pickle.dumps(fitted))
+        joblib.dump(fitted, tmp_path / "model.joblib")
+        from_joblib = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(from_pickle.predict_proba(X), expected)
+    np.testing.assert_array_equal(from_joblib.predict_proba(X), expected)
+    assert "_sgan_sklearn_version" not in vars(from_pickle)
+    assert "_sgan_sklearn_version" not in vars(fitted)
+
+
+def test_pickle_records_the_package_version(fitted):
+    state = fitted.__getstate__()
+    assert state["_sgan_sklearn_version"] == sgan_sklearn.__version__
+    state["_sgan_sklearn_version"] = "0.0.1"
+    restored = SGANClassifier.__new__(SGANClassifier)
+    with pytest.warns(UserWarning, match=r"0\.0\.1.*" + sgan_sklearn.__version__ + ".*Refit"):
+        restored.__setstate__(state)
+    assert "_sgan_sklearn_version" not in vars(restored)
+
+
+def test_model_fitted_on_cuda_loads_on_cpu(fitted, data):
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    X, _ = data
+    expected = fitted.predict_proba(X)
+    on_cuda = copy.copy(fitted)
+    on_cuda.net_ = copy.copy(fitted.net_)
+    on_cuda.net_.device = "cuda"
+    on_cuda.device = "cuda"
+    with pytest.warns(DeviceWarning):
+        restored = pickle.loads(pickle.dumps(on_cuda))
+    assert torch.device(restored.net_.device).type == "cpu"
+    assert all(p.device.type == "cpu" for p in restored.discriminator_.parameters())
+    np.testing.assert_array_equal(restored.predict_proba(X), expected)
+
+
+def test_no_tensors_outside_cuda_dependent_attributes(fitted):
+    net = fitted.net_
+    plain_state = {
+        key: value
+        for key, value in vars(net).items()
+        if not any(key.startswith(prefix) for prefix in net.cuda_dependent_attributes_)
+    }
+    found = []
+
+    class FindTensors(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, torch.Tensor):
+                found.append(obj)
+            return None
+
+    FindTensors(io.BytesIO()).dump(plain_state)
+    assert not found
+
+
+# ----- prediction in batches and from threads -------------------------------------
+def test_predict_proba_is_batched_and_row_independent(fitted):
+    X = np.random.default_rng(1).normal(size=(5000, 4)) * 3
+    proba = fitted.predict_proba(X)
+    _assert_valid_proba(proba, 5000, 3)
+    halves = np.r_[fitted.predict_proba(X[:2500]), fitted.predict_proba(X[2500:])]
+    np.testing.assert_allclose(proba, halves, rtol=1e-6, atol=1e-9)
+
+
+def test_predict_proba_from_threads(fitted):
+    X = np.random.default_rng(2).normal(size=(3000, 4)) * 3
+    expected = fitted.predict_proba(X)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: fitted.predict_proba(X), range(20)))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+
+
+# ----- random small data sets -------------------------------------------------------
+@st.composite
+def small_datasets(draw):
+    n_rows = draw(st.integers(6, 40))
+    n_features = draw(st.integers(1, 6))
+    n_classes = draw(st.integers(2, 4))
+    dtype = draw(st.sampled_from(["float32", "float64", "int64"]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    scale = draw(st.sampled_from([1e-3, 1.0, 1e4]))
+    X = (rng.normal(size=(n_rows, n_features)) * scale).astype(dtype)
+    y = rng.integers(0, n_classes, size=n_rows)
+    y[rng.random(n_rows) < draw(st.floats(0.0, 0.9))] = -1
+    if draw(st.booleans()):
+        y = np.array([-1 if v == -1 else f"c{v}" for v in y], dtype=object)
+    if draw(st.booleans()):
+        X = pd.DataFrame(X, columns=[f"f{i}" for i in range(n_features)])
+    return X, y
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_datasets())
+def test_random_small_data_sets(dataset):
+    X, y = dataset
+    labeled = [v for v in y if not (isinstance(v, int | np.integer) and v == -1)]
+    assume(len(set(labeled)) >= 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = clone(SGANClassifier(**TINY, random_state=0)).fit(X, y)
+    proba = clf.predict_proba(X)
+    _assert_valid_proba(proba, len(y), len(clf.classes_))
+    assert -1 not in list(clf.classes_)
+    assert set(clf.classes_) == set(labeled)
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    assert set(clf.transduction_) <= set(clf.classes_)
