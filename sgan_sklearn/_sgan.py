@@ -1,6 +1,7 @@
 """SGANClassifier: a semi-supervised GAN behind a scikit-learn estimator face."""
 
 import math
+import threading
 import warnings
 from contextlib import contextmanager
 from functools import partial
@@ -30,6 +31,9 @@ _SCALINGS = {
     "minmax": (MinMaxScaler, MaxAbsScaler, "sigmoid", "tanh"),
     "standard": (StandardScaler, partial(StandardScaler, with_mean=False), "identity", "identity"),
 }
+
+
+_PROCESS_WIDE_TORCH_STATE = threading.RLock()
 
 
 @contextmanager
@@ -166,6 +170,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         (restored afterwards). None keeps torch's current setting. Set it to
         ``n_cpus // n_jobs`` when running several fits in parallel, e.g. in
         ``GridSearchCV(n_jobs=...)``, so that workers do not oversubscribe cores.
+        torch's random state and thread count are process-wide, so fits in
+        threads of one process (joblib's "threading" backend) run one at a
+        time; use process-based backends (loky, the default, or Dask) for
+        parallel fits.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, noise and batch order. An int makes a CPU
@@ -374,7 +382,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # first epochs' noise.
         seed = _torch_seed(self.random_state) + (self.n_iter_ if continuing else 0)
         fork_devices = [] if device.type == "cpu" else None
-        with torch.random.fork_rng(devices=fork_devices), _torch_threads(self.n_threads):
+        # torch's RNG and thread count are process-wide: fits in threads of one
+        # process take turns here, so each stays reproducible.
+        with (
+            _PROCESS_WIDE_TORCH_STATE,
+            torch.random.fork_rng(devices=fork_devices),
+            _torch_threads(self.n_threads),
+        ):
             torch.manual_seed(seed)
             if continuing:
                 self.net_.set_params(max_epochs=self.max_epochs)
