@@ -1,0 +1,128 @@
+"""SGANClassifier on MNIST-100: test accuracy against wall-clock time.
+
+Protocol (shared with ``benchmarks/baselines_mnist.py`` through ``_common``): 10
+labels per class drawn with the seed, the other 59,900 training rows given as -1,
+test on the official 10,000 test images; pixels in [0, 1].
+
+The fit runs one warm-started epoch at a time and the test set is scored between
+epochs with ``score`` (the averaged weights used by ``predict``); scoring time is
+excluded from the clock, so the curve shows what a fit of that length would give.
+
+Run from the repository root, one seed at a time on an otherwise idle machine::
+
+    python -m benchmarks.mnist_sgan --seed 0 --threads 2
+    python -m benchmarks.mnist_sgan --seed 0 --threads 2 --param max_epochs=100
+
+Each run writes ``benchmarks/results/mnist_sgan_<tag>_seed<k>.json``;
+``python -m benchmarks.mnist_sgan --report`` turns all of them into
+``docs/mnist_accuracy_vs_time.png`` and a table on stdout.
+"""
+
+import argparse
+import ast
+import json
+import time
+
+import torch
+
+from benchmarks._common import (
+    DEFAULT_MNIST_PATH,
+    REPO_ROOT,
+    RESULTS_DIR,
+    load_mnist_scaled,
+    machine_description,
+    mnist_100_split,
+    write_json,
+)
+from sgan_sklearn import SGANClassifier
+
+
+def parse_params(pairs):
+    params = {}
+    for pair in pairs:
+        key, value = pair.split("=", 1)
+        params[key] = ast.literal_eval(value)
+    return params
+
+
+def run(args):
+    torch.set_num_threads(args.threads)
+    X_train, y_train, X_test, y_test = load_mnist_scaled(args.data)
+    y_partial = mnist_100_split(y_train, 10, args.seed)
+    params = parse_params(args.param)
+    epochs = params.pop("max_epochs", SGANClassifier().max_epochs)
+    # One epoch per warm-started fit, so the test set can be scored between
+    # epochs without counting the scoring time.
+    model = SGANClassifier(random_state=args.seed, warm_start=True, max_epochs=1, **params)
+    curve, seconds = [], 0.0
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        model.fit(X_train, y_partial)
+        seconds += time.perf_counter() - start
+        accuracy = float(model.score(X_test, y_test))
+        curve.append({"epoch": epoch, "seconds": seconds, "accuracy": accuracy})
+        print(f"epoch {epoch:3d}  {seconds:7.1f}s  test acc {accuracy:.4f}", flush=True)
+    result = {
+        "tag": args.tag,
+        "seed": args.seed,
+        "threads": args.threads,
+        "params": {**params, "max_epochs": epochs},
+        "train_seconds": seconds,
+        "test_accuracy": curve[-1]["accuracy"],
+        "curve": curve,
+        "machine": machine_description(),
+    }
+    write_json(result, RESULTS_DIR / f"mnist_sgan_{args.tag}_seed{args.seed}.json")
+    print(f"final test accuracy {result['test_accuracy']:.4f}; training time {seconds:.0f}s")
+
+
+def report():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = [json.loads(p.read_text()) for p in sorted(RESULTS_DIR.glob("mnist_sgan_*.json"))]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for result in results:
+        curve = result["curve"]
+        ax.plot(
+            [c["seconds"] / 60 for c in curve],
+            [c["accuracy"] for c in curve],
+            label=f"{result['tag']} seed {result['seed']}",
+        )
+    ax.axhline(0.9907, color="grey", linestyle="--", linewidth=1)
+    ax.text(0, 0.9915, "Improved-GAN paper (0.9907)", fontsize=8, color="grey")
+    ax.set_xlabel("training time (minutes, 2-core CPU)")
+    ax.set_ylabel("MNIST test accuracy (100 labels)")
+    ax.set_ylim(0.7, 1.0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(REPO_ROOT / "docs" / "mnist_accuracy_vs_time.png", dpi=120)
+    print("| run | seed | threads | epochs | training time (s) | test accuracy |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['tag']} | {r['seed']} | {r['threads']} | {len(r['curve'])} "
+            f"| {r['train_seconds']:.0f} | {r['test_accuracy']:.4f} |"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--data", default=DEFAULT_MNIST_PATH)
+    parser.add_argument("--tag", default="defaults")
+    parser.add_argument("--param", nargs="*", default=[], help="SGANClassifier params, key=value")
+    parser.add_argument("--report", action="store_true", help="plot and tabulate saved runs")
+    args = parser.parse_args()
+    if args.report:
+        report()
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()

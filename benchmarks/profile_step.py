@@ -1,0 +1,133 @@
+"""Profile one SGAN training step on MNIST-sized data.
+
+Measures, side by side in one run:
+
+* the cost of a step through skorch's loop (callbacks, history) against a bare
+  loop calling the same ``train_step`` on the same batches;
+* torch threads 1 vs 2 and the batch size;
+* the floating-point work of a step (counted from the layer sizes) and the
+  achieved GFLOP/s, against a float32 matrix-multiply peak measured in the same run.
+
+Run from the repository root::
+
+    python -m benchmarks.profile_step --steps 200 --repeats 5
+
+Writes ``benchmarks/results/profile_step.json`` and prints markdown tables.
+"""
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from benchmarks._common import RESULTS_DIR, machine_description, write_json
+from sgan_sklearn import SGANClassifier
+from sgan_sklearn._net import GANBatches, SemiSupervisedData
+
+N_FEATURES, N_CLASSES, N_ROWS, N_LABELED = 784, 10, 6000, 100
+
+
+def matmul_peak_gflops(threads, size=1024, repeats=20):
+    torch.set_num_threads(threads)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    torch.mm(a, b)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        torch.mm(a, b)
+    return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
+
+
+def step_flops(est, batch_size):
+    """Multiply-add FLOPs of one discriminator + generator step (linear layers only)."""
+    d = [N_FEATURES, *est.hidden_layer_sizes]
+    d_layers = list(zip(d[:-1], d[1:])) + [(d[-1], N_CLASSES)]
+    g = [est.latent_dim, *est.generator_layer_sizes, N_FEATURES]
+    g_layers = list(zip(g[:-1], g[1:]))
+
+    def mm(rows, layers):
+        return sum(2 * rows * fan_in * fan_out for fan_in, fan_out in layers)
+
+    labeled = min(batch_size, N_LABELED)
+    d_rows = labeled + 2 * batch_size
+    flops = mm(batch_size, g_layers)  # fakes for the D step (no grad)
+    flops += 3 * mm(d_rows, d_layers)  # D forward + input and weight gradients
+    flops += 3 * mm(batch_size, g_layers)  # G forward + backward
+    flops += mm(batch_size, d_layers[:-1])  # real features, no grad
+    flops += 2 * mm(batch_size, d_layers[:-1])  # fake features + input gradients only
+    return flops
+
+
+def prepared_net(batch_size, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((N_ROWS, N_FEATURES), dtype=np.float32)
+    y = np.full(N_ROWS, -1)
+    y[:N_LABELED] = np.arange(N_LABELED) % N_CLASSES
+    est = SGANClassifier(max_epochs=1, min_steps_per_epoch=1, batch_size=batch_size,
+                         random_state=seed).fit(X[:1000], y[:1000])
+    data = SemiSupervisedData(X, np.arange(N_LABELED), y[:N_LABELED])
+    return est, data
+
+
+def time_skorch_loop(net, data, steps):
+    net.set_params(max_epochs=1)
+    net.steps_per_epoch = steps
+    start = time.perf_counter()
+    net.partial_fit(data)
+    return (time.perf_counter() - start) / steps
+
+
+def time_bare_loop(net, data, steps):
+    batches = list(GANBatches(data, net.batch_size, steps, np.random.default_rng(0), "cpu"))
+    net.history.new_epoch()
+    start = time.perf_counter()
+    for batch in batches:
+        net.history.new_batch()
+        net.train_step(batch)
+    return (time.perf_counter() - start) / steps
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    rows = []
+    for threads in (1, 2):
+        peak = matmul_peak_gflops(threads)
+        for batch_size in (50, 100, 200):
+            torch.set_num_threads(threads)
+            est, data = prepared_net(batch_size)
+            flops = step_flops(est, batch_size)
+            skorch_s, bare_s = [], []
+            for _ in range(args.repeats):
+                # Alternate the two loops so that drift in machine load hits both.
+                skorch_s.append(time_skorch_loop(est.net_, data, args.steps))
+                bare_s.append(time_bare_loop(est.net_, data, args.steps))
+            row = {
+                "threads": threads,
+                "batch_size": batch_size,
+                "matmul_peak_gflops": peak,
+                "step_gflop": flops / 1e9,
+                "skorch_ms": 1e3 * float(np.median(skorch_s)),
+                "bare_ms": 1e3 * float(np.median(bare_s)),
+            }
+            row["overhead_pct"] = 100 * (row["skorch_ms"] / row["bare_ms"] - 1)
+            row["achieved_gflops"] = flops / 1e9 / (row["skorch_ms"] / 1e3)
+            row["ms_per_1000_rows"] = row["skorch_ms"] / batch_size * 1000
+            rows.append(row)
+            print(row, flush=True)
+    write_json({"rows": rows, "machine": machine_description(), "args": vars(args)},
+               RESULTS_DIR / "profile_step.json")
+    print("| threads | batch | step GFLOP | skorch loop (ms) | bare loop (ms) | overhead "
+          "| ms per 1000 rows | achieved GFLOP/s | matmul peak GFLOP/s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['threads']} | {r['batch_size']} | {r['step_gflop']:.3f} "
+              f"| {r['skorch_ms']:.1f} | {r['bare_ms']:.1f} | {r['overhead_pct']:+.1f}% "
+              f"| {r['ms_per_1000_rows']:.0f} | {r['achieved_gflops']:.1f} "
+              f"| {r['matmul_peak_gflops']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
