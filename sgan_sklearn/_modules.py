@@ -24,7 +24,7 @@ class GaussianNoise(nn.Module):
 
     def forward(self, x):
         if self.training and self.std > 0:
-            return x + torch.randn_like(x) * self.std
+            return x.add(torch.randn_like(x), alpha=self.std)
         return x
 
     def extra_repr(self):

@@ -454,6 +454,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             optimizer=torch.optim.Adam,
             optimizer__betas=(self.adam_beta1, 0.999),
             optimizer__eps=self.adam_epsilon,
+            # The fused CPU/CUDA kernel does one pass over the weights per step.
+            optimizer__fused=True,
             lr=self.learning_rate,
             generator_lr=self.generator_learning_rate,
             unsupervised_weight=self.unsupervised_weight,
