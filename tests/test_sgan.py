@@ -238,3 +238,38 @@ def test_unavailable_device_is_a_clear_error(iris):
         pytest.skip("CUDA is available here")
     with pytest.raises(ValueError, match="CUDA is not available"):
         SGANClassifier(**SMALL, device="cuda").fit(X, y)
+
+
+def test_verbose_prints_one_line_per_epoch(iris, capsys):
+    X, y, _ = iris
+    SGANClassifier(**{**SMALL, "max_epochs": 3}, verbose=1, random_state=0).fit(X, y)
+    out = capsys.readouterr().out
+    header = out.splitlines()[0]
+    for column in ("train_loss", "generator_loss", "labeled_accuracy", "unsupervised_loss"):
+        assert column in header
+    assert len([line for line in out.splitlines() if line.strip()[:1].isdigit()]) == 3
+
+
+def test_silent_by_default(iris, capsys):
+    X, y, _ = iris
+    SGANClassifier(**{**SMALL, "max_epochs": 2}, random_state=0).fit(X, y)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_checkpoint_and_lr_scheduler_callbacks(iris, tmp_path):
+    from skorch.callbacks import Checkpoint, LRScheduler
+
+    X, y, _ = iris
+    clf = SGANClassifier(
+        **{**SMALL, "max_epochs": 3},
+        callbacks=[
+            Checkpoint(monitor="train_loss_best", dirname=str(tmp_path)),
+            LRScheduler(policy="StepLR", step_size=1, gamma=0.5),
+        ],
+        random_state=0,
+    ).fit(X, y)
+    assert (tmp_path / "params.pt").exists()
+    assert any(entry.get("event_cp") for entry in clf.history_)
+    learning_rate = clf.net_.optimizer_.param_groups[0]["lr"]
+    assert learning_rate == pytest.approx(clf.learning_rate * 0.5**3)
