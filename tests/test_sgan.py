@@ -182,7 +182,20 @@ def test_sparse_input_matches_its_dense_scaled_form(iris):
     clf = SGANClassifier(**SMALL, random_state=0).fit(X_sparse, y)
     proba = clf.predict_proba(X_sparse)
     np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=1e-5)
-    assert type(clf.scaler_).__name__ == "MaxAbsScaler"
+    # Sparse input is scaled without centring, which would densify it.
+    assert clf.scaler_.with_mean is False
+
+
+def test_standard_scaling_floors_rare_features():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    X[:, 2] = 0.0
+    X[:1, 2] = 1.0  # a rare feature: plain standardisation maps this 1 to 14
+    y = np.where(np.arange(200) < 20, np.arange(200) % 2, -1)
+    clf = SGANClassifier(**SMALL, random_state=0).fit(X, y)
+    assert np.abs(clf.scaler_.transform(X)).max() < 10
+    minmax = SGANClassifier(**SMALL, input_scaling="minmax", random_state=0).fit(X, y)
+    assert type(minmax.scaler_).__name__ == "MinMaxScaler"
 
 
 def test_no_unlabeled_rows_trains_normally(iris):
