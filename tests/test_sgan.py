@@ -286,3 +286,23 @@ def test_checkpoint_and_lr_scheduler_callbacks(iris, tmp_path):
     assert any(entry.get("event_cp") for entry in clf.history_)
     learning_rate = clf.net_.optimizer_.param_groups[0]["lr"]
     assert learning_rate == pytest.approx(clf.learning_rate * 0.5**3)
+
+
+def test_n_threads_applies_inside_fit_and_is_restored(iris):
+    from skorch.callbacks import Callback
+
+    class RecordThreads(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            net.history.record("torch_threads", torch.get_num_threads())
+
+    X, y, _ = iris
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        clf = SGANClassifier(
+            **{**SMALL, "max_epochs": 1}, n_threads=1, callbacks=[RecordThreads()]
+        ).fit(X, y)
+        assert clf.history_[-1]["torch_threads"] == 1
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
