@@ -113,15 +113,38 @@ class Discriminator(nn.Module):
         The features (post-ReLU, before the noise) are what the generator's
         feature-matching loss compares.
         """
-        h = self.input_noise(x)
-        features = h
-        for layer, noise in zip(self.hidden, self.hidden_noise):
-            features = F.relu(layer(h))
-            h = noise(features)
+        h, features = self._hidden_forward(
+            x, [(layer.weight, layer.bias) for layer in self.hidden]
+        )
         logits = self.output(h)
         if return_features:
             return logits, features
         return logits
+
+    def frozen_hidden_weights(self):
+        """Detached ``(weight, bias)`` of the hidden layers, computed once.
+
+        For the generator's step, where the discriminator is fixed: reusing
+        them for several batches skips the weight normalisation each time, and
+        autograd records nothing for the discriminator.
+        """
+        return [(layer.weight.detach(), layer.bias.detach()) for layer in self.hidden]
+
+    def features(self, x, weights):
+        """Last hidden layer's activations for the hidden ``weights`` given."""
+        return self._hidden_forward(x, weights)[1]
+
+    def logits(self, x, weights):
+        """Class logits with the hidden ``weights`` given (output layer as is)."""
+        return self.output(self._hidden_forward(x, weights)[0])
+
+    def _hidden_forward(self, x, weights):
+        h = self.input_noise(x)
+        features = h
+        for (weight, bias), noise in zip(weights, self.hidden_noise):
+            features = F.relu(F.linear(h, weight, bias))
+            h = noise(features)
+        return h, features
 
     @torch.no_grad()
     def initialize_from(self, x):
@@ -135,6 +158,13 @@ class Discriminator(nn.Module):
 class Generator(nn.Module):
     """MLP generator: uniform noise -> softplus/batch-norm layers -> sample.
 
+    Samples stay inside the box spanned by the training data: feature ``j`` is
+    ``low[j] + (high[j] - low[j]) * sigmoid(a_j)``. An unbounded output lets
+    the generator run off to values the data never takes, where the
+    discriminator's ReLU features (and the feature-matching loss) explode and
+    training collapses; the Improved-GAN MNIST code bounds its samples to the
+    pixel range [0, 1] with a sigmoid, which is the special case low=0, high=1.
+
     Parameters
     ----------
     latent_dim : int
@@ -143,13 +173,11 @@ class Generator(nn.Module):
         Size of a generated sample.
     hidden_layer_sizes : tuple of int
         Widths of the hidden layers.
-    output_activation : {"sigmoid", "tanh", "identity"}
-        Matches the range of the (scaled) data the discriminator sees.
+    low, high : array-like of shape (n_features,)
+        Per-feature bounds of the (scaled) training data.
     """
 
-    _activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "identity": lambda x: x}
-
-    def __init__(self, latent_dim, n_features, hidden_layer_sizes, output_activation):
+    def __init__(self, latent_dim, n_features, hidden_layer_sizes, low, high):
         super().__init__()
         self.latent_dim = latent_dim
         layers = []
@@ -159,13 +187,29 @@ class Generator(nn.Module):
             fan_in = width
         self.body = nn.Sequential(*layers)
         self.output = WeightNormLinear(fan_in, n_features)
-        self.output_activation = output_activation
+        low = torch.as_tensor(low, dtype=torch.float32).reshape(n_features)
+        high = torch.as_tensor(high, dtype=torch.float32).reshape(n_features)
+        self.register_buffer("low", low.clone())
+        self.register_buffer("span", (high - low).clamp_min(0))
 
     def forward(self, z):
-        return self._activations[self.output_activation](self.output(self.body(z)))
+        return torch.addcmul(self.low, self.span, torch.sigmoid(self.output(self.body(z))))
 
     def sample_noise(self, n_samples, device):
         return torch.rand(n_samples, self.latent_dim, device=device)
+
+    @torch.no_grad()
+    def initialize_from(self, x):
+        """Data-dependent initialisation from a batch ``x`` of real rows.
+
+        The output layer's pre-activations get unit variance and are centred so
+        that the first samples have the per-feature mean of ``x``, not the middle
+        of the box (MNIST pixels average 0.13, not 0.5).
+        """
+        self.output.initialize_from(self.body(self.sample_noise(len(x), x.device)))
+        span = self.span.clamp_min(1e-12)
+        position = ((x.mean(dim=0) - self.low) / span).clamp(0.01, 0.99)
+        self.output.bias.add_(torch.logit(position))
 
 
 class ExponentialAverage(nn.Module):

@@ -231,9 +231,7 @@ class SGANNet(NeuralNet):
         rows = self.batch_rng_.choice(data.X.shape[0], min(500, data.X.shape[0]), replace=False)
         x = rows_to_tensor(data.X, np.sort(rows), self.device)
         self.module_.initialize_from(x)
-        with torch.no_grad():
-            noise = self.generator_.sample_noise(len(x), self.device)
-            self.generator_.output.initialize_from(self.generator_.body(noise))
+        self.generator_.initialize_from(x)
         # The average starts from the initialised weights, never from zeros.
         self.average_module_.update_parameters(self.module_)
         self.needs_data_init_ = False
@@ -298,18 +296,21 @@ class SGANNet(NeuralNet):
 
     def _generator_step(self, x_real, n_fake):
         x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
+        # The discriminator is fixed during this step: its hidden weights are
+        # normalised once, detached, and shared by the real and fake batches.
+        weights = self.module_.frozen_hidden_weights()
         if self.generator_loss == "feature_matching":
             with torch.no_grad():
-                _, features_real = self.module_(x_real, return_features=True)
-            _, features_fake = self.module_(x_fake, return_features=True)
+                features_real = self.module_.features(x_real, weights)
+            features_fake = self.module_.features(x_fake, weights)
             loss = (features_real.mean(0) - features_fake.mean(0)).pow(2).mean()
         else:
             # Non-saturating loss: maximise log P(real | G(z)).
-            lse = torch.logsumexp(self.module_(x_fake), dim=1)
+            lse = torch.logsumexp(self.module_.logits(x_fake, weights), dim=1)
             loss = (F.softplus(lse) - lse).mean()
         self.optimizer_generator_.zero_grad(set_to_none=True)
         # Gradients for the generator only: autograd skips the discriminator's
-        # weight gradients, which this step would throw away.
+        # output-layer gradients, which this step would throw away.
         loss.backward(inputs=list(self.generator_.parameters()))
         self.optimizer_generator_.step()
         return loss.item()

@@ -16,6 +16,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from sklearn.utils import _safe_indexing, column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.sparsefuncs import min_max_axis
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import Callback
 
@@ -25,12 +26,18 @@ from ._net import SemiSupervisedData, SGANNet
 
 __all__ = ["SGANClassifier"]
 
-# Scaler for dense and for sparse input, and the generator output that matches
-# the range of the scaled data.
+# Scaler for dense and for sparse input.
 _SCALINGS = {
-    "minmax": (MinMaxScaler, MaxAbsScaler, "sigmoid", "tanh"),
-    "standard": (StandardScaler, partial(StandardScaler, with_mean=False), "identity", "identity"),
+    "minmax": (MinMaxScaler, MaxAbsScaler),
+    "standard": (StandardScaler, partial(StandardScaler, with_mean=False)),
 }
+
+
+def _feature_bounds(X):
+    """Per-feature minimum and maximum of a dense array or CSR matrix."""
+    if sparse.issparse(X):
+        return min_max_axis(X, axis=0)
+    return X.min(axis=0), X.max(axis=0)
 
 
 _PROCESS_WIDE_TORCH_STATE = threading.RLock()
@@ -157,10 +164,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         centres each feature (not for sparse input) and divides it by its
         standard deviation, floored at the root-mean-square standard deviation
         of all features so that rare features (border pixels, one-hot columns)
-        are not blown up; the generator's output is linear. ``"minmax"`` maps
-        to [0, 1] (max-abs to [-1, 1] for sparse input) with a sigmoid (tanh)
-        generator output. None uses the input as is. Measured on digits and
-        MNIST in ``docs/benchmarks.md``.
+        are not blown up. ``"minmax"`` maps to [0, 1] (max-abs to [-1, 1] for
+        sparse input). None uses the input as is. Whatever the scaling, the
+        generator's samples are bounded to the per-feature range of the scaled
+        training data (an unbounded generator collapsed MNIST training).
+        Measured on digits and MNIST in ``docs/benchmarks.md``.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (e.g. ``EarlyStopping(monitor="train_loss")``,
@@ -410,7 +418,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             if continuing:
                 self.net_.set_params(max_epochs=self.max_epochs)
             else:
-                self.net_ = self._make_net(X, seed, device)
+                self.net_ = self._make_net(data.X, seed, device)
                 self.net_.initialize()
             self.net_.partial_fit(data)
 
@@ -437,13 +445,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     def _make_scaler(self, is_sparse):
         if self.input_scaling is None:
             return None
-        dense_scaler, sparse_scaler = _SCALINGS[self.input_scaling][:2]
+        dense_scaler, sparse_scaler = _SCALINGS[self.input_scaling]
         return sparse_scaler() if is_sparse else dense_scaler()
-
-    def _generator_output(self, is_sparse):
-        if self.input_scaling is None:
-            return "identity"
-        return _SCALINGS[self.input_scaling][3 if is_sparse else 2]
 
     def _scale(self, X):
         """Float32 scaled rows (CSR stays CSR); never modified downstream."""
@@ -454,7 +457,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         return X.astype(np.float32, copy=False)
 
     def _make_net(self, X, seed, device):
+        """The skorch net for the scaled training rows ``X``."""
         n_rows, n_features = X.shape
+        low, high = _feature_bounds(X)
         steps_per_epoch = max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
         return SGANNet(
             Discriminator,
@@ -466,7 +471,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             generator__latent_dim=self.latent_dim,
             generator__n_features=n_features,
             generator__hidden_layer_sizes=tuple(self.generator_layer_sizes),
-            generator__output_activation=self._generator_output(sparse.issparse(X)),
+            # Generated rows stay in the box of the scaled training rows.
+            generator__low=low,
+            generator__high=high,
             criterion=torch.nn.CrossEntropyLoss,
             optimizer=torch.optim.Adam,
             optimizer__betas=(self.adam_beta1, 0.999),

@@ -198,6 +198,45 @@ def test_standard_scaling_floors_rare_features():
     assert type(minmax.scaler_).__name__ == "MinMaxScaler"
 
 
+@pytest.mark.parametrize("input_scaling", ["standard", "minmax", None])
+@pytest.mark.parametrize("is_sparse", [False, True])
+def test_generated_rows_stay_in_the_box_of_the_scaled_data(iris, input_scaling, is_sparse):
+    X, y, _ = iris
+    if is_sparse:
+        X = sparse.csr_matrix(np.where(X > 3, X, 0.0))
+    clf = SGANClassifier(**SMALL, input_scaling=input_scaling, random_state=0).fit(X, y)
+    scaled = clf._scale(X)
+    scaled = scaled.toarray() if is_sparse else scaled
+    low, high = scaled.min(axis=0), scaled.max(axis=0)
+    generator = clf.generator_.eval()
+    with torch.no_grad():
+        samples = generator(generator.sample_noise(5000, "cpu")).numpy()
+    assert np.all(samples >= low - 1e-5) and np.all(samples <= high + 1e-5)
+    # A constant feature is generated as that constant.
+    constant = high == low
+    np.testing.assert_allclose(
+        samples[:, constant], np.broadcast_to(low[constant], samples[:, constant].shape), atol=1e-6
+    )
+
+
+def test_generator_starts_at_the_data_mean():
+    # Features with means far from the middle of their range (like MNIST's dark
+    # pixels): the first samples sit at the mean, not mid-range.
+    rng = np.random.default_rng(0)
+    X = rng.exponential(size=(500, 4)) * [1, 2, 3, 4]
+    y = np.where(np.arange(500) < 40, np.arange(500) % 2, -1)
+    clf = SGANClassifier(**{**SMALL, "max_epochs": 1}, random_state=0)
+    clf.set_params(input_scaling="minmax", learning_rate=1e-9, generator_learning_rate=1e-9)
+    clf.fit(X, y)
+    generator = clf.generator_.eval()
+    with torch.no_grad():
+        samples = generator(generator.sample_noise(5000, "cpu")).numpy()
+    scaled = clf._scale(X)
+    middle = (scaled.min(axis=0) + scaled.max(axis=0)) / 2
+    gap_to_mean = np.abs(samples.mean(axis=0) - scaled.mean(axis=0))
+    assert np.all(gap_to_mean < 0.5 * np.abs(middle - scaled.mean(axis=0)))
+
+
 def test_no_unlabeled_rows_trains_normally(iris):
     X, _, y_true = iris
     clf = SGANClassifier(**SMALL, random_state=0).fit(X, y_true)
