@@ -71,18 +71,21 @@ def run(args):
         "test_accuracy": curve[-1]["accuracy"],
         "curve": curve,
         "machine": machine_description(),
+        "note": args.note,
     }
     write_json(result, RESULTS_DIR / f"mnist_sgan_{args.tag}_seed{args.seed}.json")
     print(f"final test accuracy {result['test_accuracy']:.4f}; training time {seconds:.0f}s")
 
 
-def report():
+def report(tags=None):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     results = [json.loads(p.read_text()) for p in sorted(RESULTS_DIR.glob("mnist_sgan_*.json"))]
+    if tags:
+        results = [r for r in results if r["tag"] in tags]
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for result in results:
         curve = result["curve"]
@@ -116,10 +119,12 @@ def main():
     parser.add_argument("--data", default=DEFAULT_MNIST_PATH)
     parser.add_argument("--tag", default="defaults")
     parser.add_argument("--param", nargs="*", default=[], help="SGANClassifier params, key=value")
+    parser.add_argument("--note", default="", help="conditions of the run, kept in the JSON")
     parser.add_argument("--report", action="store_true", help="plot and tabulate saved runs")
+    parser.add_argument("--tags", nargs="*", help="with --report: only these tags")
     args = parser.parse_args()
     if args.report:
-        report()
+        report(args.tags)
     else:
         run(args)
 
