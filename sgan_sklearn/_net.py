@@ -146,6 +146,7 @@ class SGANNet(NeuralNet):
 
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
+    ``lr_schedule`` ("constant" or "linear_decay" over each fit call),
     ``unsupervised_weight``, ``generator_loss``, ``averaging_decay``,
     ``steps_per_epoch`` and ``seed`` (for batch order).
     """
@@ -154,6 +155,7 @@ class SGANNet(NeuralNet):
         self,
         *args,
         generator_lr,
+        lr_schedule,
         unsupervised_weight,
         generator_loss,
         averaging_decay,
@@ -163,6 +165,7 @@ class SGANNet(NeuralNet):
     ):
         super().__init__(*args, **kwargs)
         self.generator_lr = generator_lr
+        self.lr_schedule = lr_schedule
         self.unsupervised_weight = unsupervised_weight
         self.generator_loss = generator_loss
         self.averaging_decay = averaging_decay
@@ -192,6 +195,7 @@ class SGANNet(NeuralNet):
         self.generator_ = Generator(**self.get_params_for("generator"))
         self.average_module_ = ExponentialAverage(self.module_, self.averaging_decay)
         self.needs_data_init_ = True
+        self.steps_in_fit_ = self.steps_done_ = 0
         return self
 
     def initialize_optimizer(self, *args, **kwargs):
@@ -250,7 +254,22 @@ class SGANNet(NeuralNet):
         for name, state in self.snapshot_.items():
             getattr(self, name).load_state_dict(state)
 
+    def _apply_lr_schedule(self):
+        """Set both learning rates for the next step of this fit call."""
+        if self.lr_schedule == "constant":
+            return
+        progress = self.steps_done_ / max(self.steps_in_fit_, 1)
+        factor = min(1.0, 2.0 * (1.0 - progress))
+        for optimizer, base in (
+            (self.optimizer_, self.lr),
+            (self.optimizer_generator_, self.generator_lr),
+        ):
+            for group in optimizer.param_groups:
+                group["lr"] = base * factor
+
     def train_step(self, batch, **fit_params):
+        self._apply_lr_schedule()
+        self.steps_done_ += 1
         x_unlabeled, x_labeled, y_labeled, x_unlabeled_2 = batch
         self.module_.train()
         self.generator_.train()
@@ -322,6 +341,11 @@ class SGANNet(NeuralNet):
         are restored and the incomplete epoch is dropped from the history.
         """
         self.diverged_message_ = None
+        # The learning-rate schedule runs over the steps of this call.
+        self.steps_in_fit_ = (
+            epochs if epochs is not None else self.max_epochs
+        ) * self.steps_per_epoch
+        self.steps_done_ = 0
         try:
             super().fit_loop(X, y, epochs=epochs, **fit_params)
             self.termination_condition_ = "max_epochs"

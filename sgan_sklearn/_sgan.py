@@ -146,6 +146,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     generator_learning_rate : float, default=0.003
         Adam learning rate of the generator.
 
+    learning_rate_schedule : {"constant", "linear_decay"}, default="constant"
+        ``"linear_decay"`` keeps both learning rates for the first half of the
+        steps of each call to ``fit`` and then lowers them linearly, step by
+        step, to 0 at its last step, so the weights settle at the end of the
+        budget. The schedule restarts with every ``fit`` call (also with
+        ``warm_start``). Use ``"constant"`` with a skorch ``LRScheduler`` in
+        ``callbacks``, which would be overridden otherwise.
+
     adam_beta1 : float, default=0.5
         Adam's first-moment decay, for both optimizers (0.5 is the usual GAN
         setting).
@@ -283,6 +291,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "min_steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "generator_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "linear_decay"})],
         "adam_beta1": [Interval(Real, 0, 1, closed="left")],
         "adam_epsilon": [Interval(Real, 0, None, closed="neither")],
         "averaging_decay": [Interval(Real, 0, 1, closed="left")],
@@ -310,6 +319,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         min_steps_per_epoch=100,
         learning_rate=0.003,
         generator_learning_rate=0.003,
+        learning_rate_schedule="constant",
         adam_beta1=0.5,
         adam_epsilon=1e-4,
         averaging_decay=0.999,
@@ -333,6 +343,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.min_steps_per_epoch = min_steps_per_epoch
         self.learning_rate = learning_rate
         self.generator_learning_rate = generator_learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.adam_beta1 = adam_beta1
         self.adam_epsilon = adam_epsilon
         self.averaging_decay = averaging_decay
@@ -482,6 +493,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             optimizer__fused=True,
             lr=self.learning_rate,
             generator_lr=self.generator_learning_rate,
+            lr_schedule=self.learning_rate_schedule,
             unsupervised_weight=self.unsupervised_weight,
             generator_loss=self.generator_loss,
             averaging_decay=self.averaging_decay,

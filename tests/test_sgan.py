@@ -13,7 +13,7 @@ from sklearn.datasets import load_iris
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping
 
 from sgan_sklearn import SGANClassifier
 
@@ -251,6 +251,43 @@ def test_warm_start_continues_and_cold_fit_restarts(iris):
     assert clf.n_iter_ == 4
     clf.set_params(warm_start=False).fit(X, y)
     assert clf.n_iter_ == 2
+
+
+class _LearningRateRecorder(Callback):
+    def initialize(self):
+        self.rates = []
+        return self
+
+    def on_batch_end(self, net, **kwargs):
+        self.rates.append(
+            (net.optimizer_.param_groups[0]["lr"], net.optimizer_generator_.param_groups[0]["lr"])
+        )
+
+
+@pytest.mark.parametrize("schedule", ["constant", "linear_decay"])
+def test_learning_rate_schedule(iris, schedule):
+    X, y, y_true = iris
+    clf = SGANClassifier(
+        **SMALL,
+        learning_rate_schedule=schedule,
+        learning_rate=0.002,
+        generator_learning_rate=0.004,
+        callbacks=[("lr", _LearningRateRecorder())],
+        random_state=0,
+    ).fit(X, y)
+    rates = np.array(dict(clf.net_.callbacks_)["lr"].rates)
+    n_steps = SMALL["max_epochs"] * SMALL["min_steps_per_epoch"]
+    assert rates.shape == (n_steps, 2)
+    np.testing.assert_allclose(rates[0], [0.002, 0.004])
+    if schedule == "constant":
+        np.testing.assert_allclose(rates, np.broadcast_to([0.002, 0.004], rates.shape))
+    else:
+        half = n_steps // 2
+        np.testing.assert_allclose(rates[:half], np.broadcast_to([0.002, 0.004], (half, 2)))
+        assert np.all(np.diff(rates[half:], axis=0) < 0)
+        np.testing.assert_allclose(rates[-1], np.array([0.002, 0.004]) * 2 / n_steps)
+        np.testing.assert_allclose(rates[:, 1] / rates[:, 0], 2.0)
+    assert clf.score(X, y_true) > 0.8
 
 
 def test_non_saturating_generator_loss(iris):
