@@ -63,8 +63,9 @@ def prepared_net(batch_size, seed=0):
     X = rng.random((N_ROWS, N_FEATURES), dtype=np.float32)
     y = np.full(N_ROWS, -1)
     y[:N_LABELED] = np.arange(N_LABELED) % N_CLASSES
-    est = SGANClassifier(max_epochs=1, min_steps_per_epoch=1, batch_size=batch_size,
-                         random_state=seed).fit(X[:1000], y[:1000])
+    est = SGANClassifier(
+        max_epochs=1, min_steps_per_epoch=1, batch_size=batch_size, random_state=seed
+    ).fit(X[:1000], y[:1000])
     data = SemiSupervisedData(X, np.arange(N_LABELED), y[:N_LABELED])
     return est, data
 
@@ -78,7 +79,16 @@ def time_skorch_loop(net, data, steps):
 
 
 def time_bare_loop(net, data, steps):
-    batches = list(GANBatches(data, net.batch_size, steps, np.random.default_rng(0), "cpu"))
+    batches = list(
+        GANBatches(
+            data,
+            net.batch_size,
+            net.labeled_batch_size,
+            steps,
+            np.random.default_rng(0),
+            "cpu",
+        )
+    )
     net.history.new_epoch()
     start = time.perf_counter()
     for batch in batches:
@@ -117,16 +127,22 @@ def main():
             row["ms_per_1000_rows"] = row["skorch_ms"] / batch_size * 1000
             rows.append(row)
             print(row, flush=True)
-    write_json({"rows": rows, "machine": machine_description(), "args": vars(args)},
-               RESULTS_DIR / "profile_step.json")
-    print("| threads | batch | step GFLOP | skorch loop (ms) | bare loop (ms) | overhead "
-          "| ms per 1000 rows | achieved GFLOP/s | matmul peak GFLOP/s |")
+    write_json(
+        {"rows": rows, "machine": machine_description(), "args": vars(args)},
+        RESULTS_DIR / "profile_step.json",
+    )
+    print(
+        "| threads | batch | step GFLOP | skorch loop (ms) | bare loop (ms) | overhead "
+        "| ms per 1000 rows | achieved GFLOP/s | matmul peak GFLOP/s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['threads']} | {r['batch_size']} | {r['step_gflop']:.3f} "
-              f"| {r['skorch_ms']:.1f} | {r['bare_ms']:.1f} | {r['overhead_pct']:+.1f}% "
-              f"| {r['ms_per_1000_rows']:.0f} | {r['achieved_gflops']:.1f} "
-              f"| {r['matmul_peak_gflops']:.0f} |")
+        print(
+            f"| {r['threads']} | {r['batch_size']} | {r['step_gflop']:.3f} "
+            f"| {r['skorch_ms']:.1f} | {r['bare_ms']:.1f} | {r['overhead_pct']:+.1f}% "
+            f"| {r['ms_per_1000_rows']:.0f} | {r['achieved_gflops']:.1f} "
+            f"| {r['matmul_peak_gflops']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

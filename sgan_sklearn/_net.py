@@ -88,10 +88,10 @@ class GANBatches:
     generator's feature matching.
     """
 
-    def __init__(self, data, batch_size, n_steps, rng, device):
+    def __init__(self, data, batch_size, labeled_batch_size, n_steps, rng, device):
         self.data = data
         self.batch_size = min(batch_size, data.X.shape[0])
-        self.labeled_batch_size = min(batch_size, len(data.labeled_rows))
+        self.labeled_batch_size = min(labeled_batch_size, len(data.labeled_rows))
         self.n_steps = n_steps
         self.device = device
         self.rows = _Cycler(data.X.shape[0], rng)
@@ -146,7 +146,8 @@ class SGANNet(NeuralNet):
 
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
-    ``lr_schedule`` ("constant" or "linear_decay" over each fit call),
+    ``labeled_batch_size``, ``lr_schedule`` ("constant" or "linear_decay"
+    over each fit call),
     ``unsupervised_weight``, ``generator_loss``, ``averaging_decay``,
     ``steps_per_epoch`` and ``seed`` (for batch order).
     """
@@ -155,6 +156,7 @@ class SGANNet(NeuralNet):
         self,
         *args,
         generator_lr,
+        labeled_batch_size,
         lr_schedule,
         unsupervised_weight,
         generator_loss,
@@ -165,6 +167,7 @@ class SGANNet(NeuralNet):
     ):
         super().__init__(*args, **kwargs)
         self.generator_lr = generator_lr
+        self.labeled_batch_size = labeled_batch_size
         self.lr_schedule = lr_schedule
         self.unsupervised_weight = unsupervised_weight
         self.generator_loss = generator_loss
@@ -219,7 +222,12 @@ class SGANNet(NeuralNet):
     def get_iterator(self, dataset, training=False):
         if training:
             return GANBatches(
-                dataset, self.batch_size, self.steps_per_epoch, self.batch_rng_, self.device
+                dataset,
+                self.batch_size,
+                self.labeled_batch_size,
+                self.steps_per_epoch,
+                self.batch_rng_,
+                self.device,
             )
         return PredictionBatches(dataset, max(self.batch_size, 1024), self.device)
 

@@ -133,8 +133,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``min_steps_per_epoch`` steps if that is more.
 
     batch_size : int, default=100
-        Rows per unlabeled batch; labeled batches have
-        ``min(batch_size, n_labeled)`` rows, cycled through the labeled rows.
+        Rows per unlabeled batch (and per generated batch).
+
+    labeled_batch_size : int or None, default=None
+        Rows per labeled batch, cycled through the labeled rows; None means
+        ``batch_size``. Never more than the number of labeled rows.
 
     min_steps_per_epoch : int, default=100
         Lower bound on the number of steps per epoch, so that small data sets
@@ -288,6 +291,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "unsupervised_weight": [Interval(Real, 0, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "labeled_batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "min_steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "generator_learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -316,6 +320,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         unsupervised_weight=1.0,
         max_epochs=30,
         batch_size=100,
+        labeled_batch_size=None,
         min_steps_per_epoch=100,
         learning_rate=0.003,
         generator_learning_rate=0.003,
@@ -340,6 +345,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.unsupervised_weight = unsupervised_weight
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.labeled_batch_size = labeled_batch_size
         self.min_steps_per_epoch = min_steps_per_epoch
         self.learning_rate = learning_rate
         self.generator_learning_rate = generator_learning_rate
@@ -501,6 +507,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             seed=seed,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
+            labeled_batch_size=self.labeled_batch_size or self.batch_size,
             train_split=None,
             callbacks=self._cloned_callbacks(),
             verbose=self.verbose,

@@ -16,6 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback, EarlyStopping
 
 from sgan_sklearn import SGANClassifier
+from sgan_sklearn._net import SemiSupervisedData
 
 SMALL = dict(
     hidden_layer_sizes=(64, 64),
@@ -287,6 +288,26 @@ def test_learning_rate_schedule(iris, schedule):
         assert np.all(np.diff(rates[half:], axis=0) < 0)
         np.testing.assert_allclose(rates[-1], np.array([0.002, 0.004]) * 2 / n_steps)
         np.testing.assert_allclose(rates[:, 1] / rates[:, 0], 2.0)
+    assert clf.score(X, y_true) > 0.8
+
+
+@pytest.mark.parametrize("labeled_batch_size, expected", [(None, 30), (7, 7), (1000, 40)])
+def test_labeled_batch_size(iris, labeled_batch_size, expected):
+    X, y, y_true = iris
+    n_labeled = int((y != -1).sum())
+    assert n_labeled == 40
+    clf = SGANClassifier(
+        **{**SMALL, "batch_size": 30}, labeled_batch_size=labeled_batch_size, random_state=0
+    ).fit(X, y)
+    data = SemiSupervisedData(clf._scale(X), np.flatnonzero(y != -1), y[y != -1])
+    batches = list(clf.net_.get_iterator(data, training=True))
+    assert len(batches) == SMALL["min_steps_per_epoch"]
+    x_unlabeled, x_labeled, y_labeled, x_unlabeled_2 = batches[0]
+    assert x_unlabeled.shape == x_unlabeled_2.shape == (30, 4)
+    assert x_labeled.shape == (expected, 4) and y_labeled.shape == (expected,)
+    # Every labeled row comes round: the cycle covers all of them.
+    seen = torch.cat([b[1] for b in batches[:20]]).unique(dim=0)
+    assert len(seen) == len(np.unique(data.X[data.labeled_rows], axis=0))
     assert clf.score(X, y_true) > 0.8
 
 
