@@ -2,6 +2,6 @@
 
 from ._sgan import SGANClassifier
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = ["SGANClassifier", "__version__"]
