@@ -107,7 +107,10 @@ def report(tags=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    results = [json.loads(p.read_text()) for p in sorted(RESULTS_DIR.glob("mnist_sgan_*.json"))]
+    paths = sorted(RESULTS_DIR.glob("mnist_sgan_*.json"))
+    if tags:  # named tags may also be probes
+        paths += sorted((RESULTS_DIR / "probes").glob("mnist_sgan_*.json"))
+    results = [json.loads(p.read_text()) for p in paths]
     if tags:
         results = [r for r in results if r["tag"] in tags]
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -145,7 +148,9 @@ def main():
     parser.add_argument("--param", nargs="*", default=[], help="SGANClassifier params, key=value")
     parser.add_argument("--note", default="", help="conditions of the run, kept in the JSON")
     parser.add_argument("--report", action="store_true", help="plot and tabulate saved runs")
-    parser.add_argument("--tags", nargs="*", help="with --report: only these tags")
+    parser.add_argument(
+        "--tags", nargs="*", help="with --report: only these tags (results/ and results/probes/)"
+    )
     args = parser.parse_args()
     if args.report:
         report(args.tags)

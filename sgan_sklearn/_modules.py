@@ -262,15 +262,19 @@ class Generator(nn.Module):
         return torch.rand(n_samples, self.latent_dim, device=device)
 
     @torch.no_grad()
-    def initialize_from(self, x):
-        """Data-dependent initialisation of the output layer.
+    def initialize_from(self, x, start="middle"):
+        """Data-dependent initialisation of the output layer from real rows ``x``.
 
-        Its pre-activations get zero mean and unit variance on a batch of noise,
-        so the first samples spread around the middle of the box. (Starting them
-        at the data mean instead was measured: it cost 2 to 5 points of accuracy
-        on digits with 5 labels per class, seeds 1, 2 and 4.)
+        Its pre-activations get unit variance on a batch of noise and are
+        centred so that the first samples spread around the middle of the box
+        (``start="middle"``) or around the per-feature mean of ``x``
+        (``start="data_mean"``; MNIST pixels average 0.13, not 0.5).
         """
         self.output.initialize_from(self.body(self.sample_noise(len(x), x.device)))
+        if start == "data_mean":
+            span = self.span.clamp_min(1e-12)
+            position = ((x.mean(dim=0) - self.low) / span).clamp(0.01, 0.99)
+            self.output.bias.add_(torch.logit(position))
 
 
 class ExponentialAverage(nn.Module):

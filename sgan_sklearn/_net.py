@@ -146,7 +146,7 @@ class SGANNet(NeuralNet):
 
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
-    ``labeled_batch_size``, ``lr_schedule`` ("constant" or "linear_decay"
+    ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant" or "linear_decay"
     over each fit call),
     ``unsupervised_weight``, ``generator_loss``, ``averaging_decay``,
     ``steps_per_epoch`` and ``seed`` (for batch order).
@@ -156,6 +156,7 @@ class SGANNet(NeuralNet):
         self,
         *args,
         generator_lr,
+        generator_start,
         labeled_batch_size,
         lr_schedule,
         unsupervised_weight,
@@ -167,6 +168,7 @@ class SGANNet(NeuralNet):
     ):
         super().__init__(*args, **kwargs)
         self.generator_lr = generator_lr
+        self.generator_start = generator_start
         self.labeled_batch_size = labeled_batch_size
         self.lr_schedule = lr_schedule
         self.unsupervised_weight = unsupervised_weight
@@ -243,7 +245,7 @@ class SGANNet(NeuralNet):
         rows = self.batch_rng_.choice(data.X.shape[0], min(500, data.X.shape[0]), replace=False)
         x = rows_to_tensor(data.X, np.sort(rows), self.device)
         self.module_.initialize_from(x)
-        self.generator_.initialize_from(x)
+        self.generator_.initialize_from(x, start=self.generator_start)
         # The average starts from the initialised weights, never from zeros.
         self.average_module_.update_parameters(self.module_)
         self.needs_data_init_ = False

@@ -220,6 +220,31 @@ def test_generated_rows_stay_in_the_box_of_the_scaled_data(iris, input_scaling, 
     )
 
 
+@pytest.mark.parametrize("start", ["middle", "data_mean"])
+def test_generator_start(start):
+    # Features whose means are far from the middle of their range (like MNIST's
+    # dark pixels): the first samples sit where generator_start says.
+    rng = np.random.default_rng(0)
+    X = rng.exponential(size=(500, 4)) * [1, 2, 3, 4]
+    y = np.where(np.arange(500) < 40, np.arange(500) % 2, -1)
+    clf = SGANClassifier(
+        **{**SMALL, "max_epochs": 1},
+        generator_start=start,
+        input_scaling="minmax",
+        learning_rate=1e-9,
+        generator_learning_rate=1e-9,
+        random_state=0,
+    ).fit(X, y)
+    generator = clf.generator_.eval()
+    with torch.no_grad():
+        samples = generator(generator.sample_noise(5000, "cpu")).numpy()
+    scaled = clf._scale(X)
+    middle = (scaled.min(axis=0) + scaled.max(axis=0)) / 2
+    target, other = (middle, scaled.mean(0)) if start == "middle" else (scaled.mean(0), middle)
+    gap_to_target = np.abs(samples.mean(axis=0) - target)
+    assert np.all(gap_to_target < 0.5 * np.abs(other - target))
+
+
 def test_no_unlabeled_rows_trains_normally(iris):
     X, _, y_true = iris
     clf = SGANClassifier(**SMALL, random_state=0).fit(X, y_true)
