@@ -146,10 +146,10 @@ class SGANNet(NeuralNet):
 
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
-    ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant" or "linear_decay"
-    over each fit call),
-    ``unsupervised_weight``, ``generator_loss``, ``averaging_decay``,
-    ``steps_per_epoch`` and ``seed`` (for batch order).
+    ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant"
+    or "linear_decay" over each fit call), ``unsupervised_weight``,
+    ``generator_loss``, ``averaging_decay``, ``steps_per_epoch`` and ``seed``
+    (for batch order).
     """
 
     def __init__(
