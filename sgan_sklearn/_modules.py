@@ -170,15 +170,16 @@ class Discriminator(nn.Module):
         self.output = WeightNormLinear(sizes[-1], n_classes, train_scale=True)
 
     def forward(self, x, return_features=False):
-        """Class logits, and the last hidden layer's activations if asked.
+        """Class logits, and the last hidden layer's output if asked.
 
-        The features (post-ReLU, before the noise) are what the generator's
-        feature-matching loss compares.
+        The features (post-ReLU, plus the layer's noise in train mode, i.e.
+        what the output layer sees) are what the generator's feature-matching
+        loss compares, as in the Improved-GAN code.
         """
-        h, features = self._hidden_forward(
+        features = self._hidden_forward(
             x, [(layer.weight, layer.bias) for layer in self.hidden]
         )
-        logits = self.output(h)
+        logits = self.output(features)
         if return_features:
             return logits, features
         return logits
@@ -193,20 +194,18 @@ class Discriminator(nn.Module):
         return [(layer.weight.detach(), layer.bias.detach()) for layer in self.hidden]
 
     def features(self, x, weights):
-        """Last hidden layer's activations for the hidden ``weights`` given."""
-        return self._hidden_forward(x, weights)[1]
+        """Last hidden layer's output for the hidden ``weights`` given."""
+        return self._hidden_forward(x, weights)
 
     def logits(self, x, weights):
         """Class logits with the hidden ``weights`` given (output layer as is)."""
-        return self.output(self._hidden_forward(x, weights)[0])
+        return self.output(self._hidden_forward(x, weights))
 
     def _hidden_forward(self, x, weights):
         h = self.input_noise(x)
-        features = h
         for (weight, bias), noise in zip(weights, self.hidden_noise):
-            features = F.relu(F.linear(h, weight, bias))
-            h = noise(features)
-        return h, features
+            h = noise(F.relu(F.linear(h, weight, bias)))
+        return h
 
     @torch.no_grad()
     def initialize_from(self, x):

@@ -121,8 +121,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         the discriminator during training.
 
     generator_loss : {"feature_matching", "non_saturating"}, default="feature_matching"
-        ``"feature_matching"`` matches the mean last-hidden-layer features of
-        generated and real batches (Salimans et al., 2016);
+        ``"feature_matching"`` minimises the mean absolute difference between
+        the mean last-hidden-layer features of a generated and a real batch
+        (Salimans et al., 2016);
         ``"non_saturating"`` maximises ``log P(real | G(z))`` (original SGAN).
 
     generator_start : {"middle", "data_mean"}, default="middle"

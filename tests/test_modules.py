@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from sgan_sklearn._modules import Discriminator, GaussianNoise, NoiseBank
+from sgan_sklearn._net import feature_matching_loss
 
 
 def test_noise_bank_windows_are_standard_normal_and_vary():
@@ -80,3 +81,29 @@ def test_discriminator_shares_one_bank_and_frozen_weights_match_forward():
     first = d.hidden[0](x)
     torch.testing.assert_close(first.mean(0), torch.zeros(16), atol=1e-5, rtol=0)
     torch.testing.assert_close(first.std(0, unbiased=False), torch.ones(16), atol=1e-4, rtol=0)
+
+
+def test_features_carry_the_last_hidden_noise_in_train_mode():
+    torch.manual_seed(0)
+    d = Discriminator(20, 3, (16, 8), input_noise=0.0, hidden_noise=0.5)
+    x = torch.randn(64, 20)
+    d.initialize_from(x)
+    weights = d.frozen_hidden_weights()
+    clean = d.eval().features(x, weights)
+    noisy = d.train().features(x, weights)
+    # Without input noise the only difference is the last layer's N(0, 0.5^2) noise
+    # (earlier layers' noise changes the ReLU outputs too, so allow some slack).
+    assert (clean >= 0).all()
+    assert (noisy < 0).any()
+    assert 0.45 < (noisy - clean).std().item() < 1.0
+
+
+def test_feature_matching_loss_is_mean_absolute_difference_of_means():
+    real = torch.tensor([[1.0, 0.0, 4.0], [3.0, 2.0, 0.0]])  # means 2, 1, 2
+    fake = torch.tensor([[0.0, 1.0, 2.0], [0.0, 1.0, 4.0]], requires_grad=True)  # 0, 1, 3
+    loss = feature_matching_loss(real, fake)
+    assert loss.item() == pytest.approx((2 + 0 + 1) / 3)
+    loss.backward()
+    # Every feature that differs pulls with the same strength, whatever the gap.
+    expected = torch.tensor([[-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]]) / 6
+    torch.testing.assert_close(fake.grad, expected)
