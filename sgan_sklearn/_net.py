@@ -157,7 +157,9 @@ class SGANNet(NeuralNet):
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
     ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant"
-    or "linear_decay" over each fit call), ``unsupervised_weight``,
+    or "linear_decay" over each fit call), ``catch_up_threshold`` and
+    ``catch_up_steps`` (extra generator steps while the discriminator's
+    real-vs-fake loss is below the threshold), ``unsupervised_weight``,
     ``generator_loss``, ``averaging_decay``, ``steps_per_epoch`` and ``seed``
     (for batch order).
     """
@@ -169,6 +171,8 @@ class SGANNet(NeuralNet):
         generator_start,
         labeled_batch_size,
         lr_schedule,
+        catch_up_threshold,
+        catch_up_steps,
         unsupervised_weight,
         generator_loss,
         averaging_decay,
@@ -181,6 +185,8 @@ class SGANNet(NeuralNet):
         self.generator_start = generator_start
         self.labeled_batch_size = labeled_batch_size
         self.lr_schedule = lr_schedule
+        self.catch_up_threshold = catch_up_threshold
+        self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
         self.generator_loss = generator_loss
         self.averaging_decay = averaging_decay
@@ -195,6 +201,7 @@ class SGANNet(NeuralNet):
             ("supervised_loss", True),
             ("unsupervised_loss", True),
             ("generator_loss", True),
+            ("generator_steps", True),
             ("labeled_accuracy", False),
         ]:
             scoring = PassthroughScoring(name=name, on_train=True, lower_is_better=lower_is_better)
@@ -312,11 +319,20 @@ class SGANNet(NeuralNet):
 
         # Generator step: the discriminator's weights get no gradient here.
         generator_loss = self._generator_step(x_unlabeled_2, n_fake)
+        # Catch-up: while the discriminator tells generated rows from real ones
+        # almost perfectly, its real-vs-fake term has nearly no gradient and
+        # the unlabeled rows teach it nothing; extra generator steps end that phase.
+        generator_steps = 1
+        if self.catch_up_steps and unsupervised.item() < self.catch_up_threshold:
+            for _ in range(self.catch_up_steps):
+                self._generator_step(x_unlabeled_2, n_fake)
+            generator_steps += self.catch_up_steps
 
         values = {
             "supervised_loss": supervised.item(),
             "unsupervised_loss": unsupervised.item(),
             "generator_loss": generator_loss,
+            "generator_steps": generator_steps,
             "labeled_accuracy": (logits_labeled.argmax(1) == y_labeled).float().mean().item(),
         }
         cross_entropies = (values["supervised_loss"], values["unsupervised_loss"])

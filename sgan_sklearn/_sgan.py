@@ -134,6 +134,20 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         phase (30 epochs: 0.971 / 0.979 against 0.963 / 0.931 on seeds 0 / 1)
         but cost 2 to 5 points on digits with 5 labels per class.
 
+    catch_up_steps : int, default=2
+        Extra generator steps taken after every step on which the
+        discriminator's real-vs-fake loss is below ``catch_up_threshold``; 0
+        turns catch-up off. Early in training the discriminator often tells
+        generated rows from real ones almost perfectly; its real-vs-fake term
+        then has nearly no gradient, the unlabeled rows teach it nothing, and
+        accuracy can stall at the labeled-only level for several epochs.
+        Measured on MNIST-100 in ``docs/benchmarks.md``.
+
+    catch_up_threshold : float, default=0.05
+        Real-vs-fake loss (mean over a real and a generated batch, in nats)
+        below which the generator catches up. It is about 0.2 to 0.3 while the
+        two networks are balanced.
+
     unsupervised_weight : float, default=1.0
         Weight of the real-vs-fake term in the discriminator loss.
 
@@ -202,8 +216,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch (discriminator loss
-        ``train_loss``, its supervised and unsupervised parts, generator loss,
-        accuracy on the labeled batches, duration); 2 adds a progress bar.
+        ``train_loss``, its supervised and unsupervised parts, generator loss
+        and steps, accuracy on the labeled batches, duration); 2 adds a
+        progress bar.
 
     device : str, default="cpu"
         Torch device to train and predict on, e.g. ``"cuda"``.
@@ -246,7 +261,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     history_ : skorch.History
         Per-epoch and per-batch records: ``train_loss`` (discriminator),
         ``supervised_loss``, ``unsupervised_loss``, ``generator_loss``,
-        ``labeled_accuracy``, ``dur``.
+        ``generator_steps`` (generator steps per training step, catch-up
+        included), ``labeled_accuracy``, ``dur``.
 
     discriminator_ : torch.nn.Module
         The discriminator with averaged weights, used for prediction; maps
@@ -297,6 +313,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "hidden_noise": [Interval(Real, 0, None, closed="left")],
         "generator_loss": [StrOptions({"feature_matching", "non_saturating"})],
+        "catch_up_steps": [Interval(Integral, 0, None, closed="left")],
+        "catch_up_threshold": [Interval(Real, 0, None, closed="left")],
         "unsupervised_weight": [Interval(Real, 0, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -328,6 +346,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         hidden_noise=0.5,
         generator_loss="feature_matching",
         generator_start="middle",
+        catch_up_steps=2,
+        catch_up_threshold=0.05,
         unsupervised_weight=1.0,
         max_epochs=30,
         batch_size=100,
@@ -354,6 +374,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.hidden_noise = hidden_noise
         self.generator_loss = generator_loss
         self.generator_start = generator_start
+        self.catch_up_steps = catch_up_steps
+        self.catch_up_threshold = catch_up_threshold
         self.unsupervised_weight = unsupervised_weight
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -513,6 +535,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             generator_lr=self.generator_learning_rate,
             lr_schedule=self.learning_rate_schedule,
             generator_start=self.generator_start,
+            catch_up_threshold=self.catch_up_threshold,
+            catch_up_steps=self.catch_up_steps,
             unsupervised_weight=self.unsupervised_weight,
             generator_loss=self.generator_loss,
             averaging_decay=self.averaging_decay,

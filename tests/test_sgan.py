@@ -410,3 +410,39 @@ def test_n_threads_applies_inside_fit_and_is_restored(iris):
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("catch_up_steps", [0, 3])
+def test_generator_catches_up_exactly_when_the_discriminator_wins(iris, catch_up_steps):
+    X, y, y_true = iris
+    # The real-vs-fake loss stays between about 0.6 and 0.85 on this small
+    # problem, so a threshold inside that range is crossed both ways.
+    threshold = 0.7
+    clf = SGANClassifier(
+        **{**SMALL, "max_epochs": 3},
+        catch_up_steps=catch_up_steps,
+        catch_up_threshold=threshold,
+        random_state=0,
+    ).fit(X, y)
+    batches = [batch for epoch in clf.history_ for batch in epoch["batches"]]
+    steps = np.array([batch["generator_steps"] for batch in batches])
+    below = np.array([batch["unsupervised_loss"] < threshold for batch in batches])
+    assert below.any() and not below.all()
+    np.testing.assert_array_equal(steps, np.where(below, 1 + catch_up_steps, 1))
+    assert clf.score(X, y_true) > 0.8
+
+
+def test_catch_up_changes_the_generator_only_when_triggered(iris):
+    X, y, _ = iris
+    params = {**SMALL, "max_epochs": 1, "random_state": 0}
+    never = SGANClassifier(**params, catch_up_threshold=0.0).fit(X, y)
+    off = SGANClassifier(**params, catch_up_steps=0).fit(X, y)
+    always = SGANClassifier(**params, catch_up_threshold=1e9).fit(X, y)
+    # A threshold of 0 never triggers: the same fit as catch-up turned off.
+    for a, b in zip(never.generator_.parameters(), off.generator_.parameters()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert (np.array(always.history_[:, "generator_steps"]) == 3).all()
+    assert any(
+        not torch.equal(a, b)
+        for a, b in zip(always.generator_.parameters(), off.generator_.parameters())
+    )
