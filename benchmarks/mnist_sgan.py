@@ -92,7 +92,12 @@ def run(args):
         "curve": curve,
         "losses": {
             key: history[:, key]
-            for key in ("supervised_loss", "unsupervised_loss", "generator_loss")
+            for key in (
+                "supervised_loss",
+                "unsupervised_loss",
+                "generator_loss",
+                "generator_steps",
+            )
         },
         "machine": machine_description(),
         "note": args.note,

@@ -176,9 +176,7 @@ class Discriminator(nn.Module):
         what the output layer sees) are what the generator's feature-matching
         loss compares, as in the Improved-GAN code.
         """
-        features = self._hidden_forward(
-            x, [(layer.weight, layer.bias) for layer in self.hidden]
-        )
+        features = self._hidden_forward(x, [(layer.weight, layer.bias) for layer in self.hidden])
         logits = self.output(features)
         if return_features:
             return logits, features
