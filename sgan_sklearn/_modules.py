@@ -176,7 +176,7 @@ class Discriminator(nn.Module):
         what the output layer sees) are what the generator's feature-matching
         loss compares, as in the Improved-GAN code.
         """
-        features = self._hidden_forward(x, [(layer.weight, layer.bias) for layer in self.hidden])
+        features = self.features(x, [(layer.weight, layer.bias) for layer in self.hidden])
         logits = self.output(features)
         if return_features:
             return logits, features
@@ -193,17 +193,14 @@ class Discriminator(nn.Module):
 
     def features(self, x, weights):
         """Last hidden layer's output for the hidden ``weights`` given."""
-        return self._hidden_forward(x, weights)
-
-    def logits(self, x, weights):
-        """Class logits with the hidden ``weights`` given (output layer as is)."""
-        return self.output(self._hidden_forward(x, weights))
-
-    def _hidden_forward(self, x, weights):
         h = self.input_noise(x)
         for (weight, bias), noise in zip(weights, self.hidden_noise):
             h = noise(F.relu(F.linear(h, weight, bias)))
         return h
+
+    def logits(self, x, weights):
+        """Class logits with the hidden ``weights`` given (output layer as is)."""
+        return self.output(self.features(x, weights))
 
     @torch.no_grad()
     def initialize_from(self, x):

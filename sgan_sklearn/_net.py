@@ -322,15 +322,16 @@ class SGANNet(NeuralNet):
         # Catch-up: while the discriminator tells generated rows from real ones
         # almost perfectly, its real-vs-fake term has nearly no gradient and
         # the unlabeled rows teach it nothing; extra generator steps end that phase.
+        unsupervised_value = unsupervised.item()
         generator_steps = 1
-        if self.catch_up_steps and unsupervised.item() < self.catch_up_threshold:
+        if self.catch_up_steps and unsupervised_value < self.catch_up_threshold:
             for _ in range(self.catch_up_steps):
                 self._generator_step(x_unlabeled_2, n_fake)
             generator_steps += self.catch_up_steps
 
         values = {
             "supervised_loss": supervised.item(),
-            "unsupervised_loss": unsupervised.item(),
+            "unsupervised_loss": unsupervised_value,
             "generator_loss": generator_loss,
             "generator_steps": generator_steps,
             "labeled_accuracy": (logits_labeled.argmax(1) == y_labeled).float().mean().item(),
