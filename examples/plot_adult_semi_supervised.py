@@ -107,7 +107,8 @@ print(f"{N_ROWS} rows, {N_LABELED} labeled ({np.bincount(y[y != -1]).tolist()} p
 # category seen only in the test set becomes all zeros) and numbers standardised. With
 # ``set_output(transform="pandas")`` the transformer passes a DataFrame on, so the final
 # estimator keeps the feature names. The SGAN gets already standardised input, hence
-# ``input_scaling=None`` (its generator then has a linear output).
+# ``input_scaling=None`` (its generator's samples stay inside the range of each preprocessed
+# column, e.g. [0, 1] for a one-hot column).
 preprocess = ColumnTransformer(
     [
         (
