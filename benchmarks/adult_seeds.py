@@ -8,11 +8,13 @@ refitted with each ``random_state`` and each ``max_epochs`` and scored on all of
 Run from the repository root::
 
     python -m benchmarks.adult_seeds --seeds 0 1 2 --epochs 10 30
+    python -m benchmarks.adult_seeds --epochs 10 --tag no_gan --param unsupervised_weight=0.0
 
-Writes ``benchmarks/results/adult_seeds.json`` and prints one line per fit.
+Writes ``benchmarks/results/adult_seeds[_<tag>].json`` and prints one line per fit.
 """
 
 import argparse
+import ast
 import time
 
 import numpy as np
@@ -62,11 +64,16 @@ def main():
     parser.add_argument("--data", default=DEFAULT_ADULT_PATH, help="folder of the Adult files")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, nargs="+", default=[10, 30])
+    parser.add_argument("--tag", default="", help="suffix of the results file")
+    parser.add_argument(
+        "--param", nargs="*", default=[], help="SGANClassifier overrides, e.g. hidden_noise=0.3"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     adult = load_adult(args.data)
     X, y, X_test, y_test = example_split(adult)
     preprocessing = example_preprocessing(adult)
+    overrides = {k: ast.literal_eval(v) for k, v in (p.split("=", 1) for p in args.param)}
     rows = []
     for epochs in args.epochs:
         for seed in args.seeds:
@@ -80,7 +87,7 @@ def main():
                 input_scaling=None,
                 n_threads=1,
                 random_state=seed,
-            )
+            ).set_params(**overrides)
             pipeline = Pipeline([("preprocess", clone(preprocessing)), ("model", model)])
             start = time.perf_counter()
             pipeline.fit(X, y)
@@ -101,7 +108,9 @@ def main():
                 f"roc_auc {auc:.4f}  fit {seconds:5.1f}s",
                 flush=True,
             )
-    write_json({"machine": machine_description(), "rows": rows}, RESULTS_DIR / "adult_seeds.json")
+    name = f"adult_seeds_{args.tag}.json" if args.tag else "adult_seeds.json"
+    payload = {"machine": machine_description(), "params": args.param, "rows": rows}
+    write_json(payload, RESULTS_DIR / name)
 
 
 if __name__ == "__main__":
