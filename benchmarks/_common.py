@@ -20,6 +20,7 @@ from sgan_sklearn.datasets import load_mnist
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MNIST_PATH = REPO_ROOT.parent / "shared" / "data" / "mnist"
+DEFAULT_ADULT_PATH = REPO_ROOT.parent / "shared" / "data" / "adult"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 UNLABELED = -1
 

@@ -5,6 +5,9 @@ Same data, label draw and preprocessing as ``examples/plot_adult_semi_supervised
 refitted with each ``random_state`` and each ``max_epochs`` and scored on all of
 ``adult.test``. It separates the seed-to-seed spread from the effect of a setting.
 
+The example is a self-contained gallery script (it runs on import), so its split,
+preprocessing and SGAN parameters are restated here: change both together.
+
 Run from the repository root::
 
     python -m benchmarks.adult_seeds --seeds 0 1 2 --epochs 10 30
@@ -26,11 +29,15 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from benchmarks._common import REPO_ROOT, RESULTS_DIR, machine_description, write_json
+from benchmarks._common import (
+    DEFAULT_ADULT_PATH,
+    RESULTS_DIR,
+    machine_description,
+    write_json,
+)
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn.datasets import load_adult
 
-DEFAULT_ADULT_PATH = REPO_ROOT.parent / "shared" / "data" / "adult"
 N_LABELED, N_ROWS = 300, 5_000
 
 

@@ -127,6 +127,7 @@ preprocess = ColumnTransformer(
     ]
 ).set_output(transform="pandas")
 
+# benchmarks/adult_seeds.py restates this split, preprocessing and SGAN: change both together.
 models = {
     "SGANClassifier": SGANClassifier(
         hidden_layer_sizes=(100, 100),
