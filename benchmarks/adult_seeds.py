@@ -1,4 +1,4 @@
-"""Adult with 300 labels: the example's SGAN pipeline over several seeds and budgets.
+r"""Adult with 300 labels: the example's SGAN pipeline over several seeds and budgets.
 
 Same data, label draw and preprocessing as ``examples/plot_adult_semi_supervised.py``
 (5,000 rows of ``adult.data`` drawn with seed 0, 300 of them labeled); the SGAN is
@@ -12,8 +12,14 @@ Run from the repository root::
 
     python -m benchmarks.adult_seeds --seeds 0 1 2 --epochs 10 30
     python -m benchmarks.adult_seeds --epochs 10 --tag no_gan --param unsupervised_weight=0.0
+    python -m benchmarks.adult_seeds --epochs 10 --tag cv_noise \
+        --cv-grid input_noise 0.3 0.6 1.0 1.5
 
-Writes ``benchmarks/results/adult_seeds[_<tag>].json`` and prints one line per fit.
+Writes ``benchmarks/results/adult_seeds[_<tag>].json`` and prints one line per fit. With
+``--cv-grid NAME V1 V2 ...`` each fit is a ``GridSearchCV`` over that SGAN parameter, scored
+as the example scores its models (``SemiSupervisedStratifiedKFold(3, shuffle=True,
+random_state=0)`` and ``labeled_scorer("accuracy")``): it shows whether cross-validation on
+the 300 labeled rows picks the value that scores best on ``adult.test``.
 """
 
 import argparse
@@ -26,6 +32,7 @@ from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -37,6 +44,7 @@ from benchmarks._common import (
 )
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn.datasets import load_adult
+from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
 
 N_LABELED, N_ROWS = 300, 5_000
 
@@ -75,6 +83,12 @@ def main():
     parser.add_argument(
         "--param", nargs="*", default=[], help="SGANClassifier overrides, e.g. hidden_noise=0.3"
     )
+    parser.add_argument(
+        "--cv-grid",
+        nargs="+",
+        metavar=("NAME", "VALUE"),
+        help="choose this SGAN parameter among the values by cross-validation on the labeled rows",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     adult = load_adult(args.data)
@@ -96,9 +110,25 @@ def main():
                 random_state=seed,
             ).set_params(**overrides)
             pipeline = Pipeline([("preprocess", clone(preprocessing)), ("model", model)])
+            extra = {}
+            if args.cv_grid:
+                name, *values = args.cv_grid
+                pipeline = GridSearchCV(
+                    pipeline,
+                    {f"model__{name}": [ast.literal_eval(v) for v in values]},
+                    cv=SemiSupervisedStratifiedKFold(n_splits=3, shuffle=True, random_state=0),
+                    scoring=labeled_scorer("accuracy"),
+                )
             start = time.perf_counter()
             pipeline.fit(X, y)
             seconds = time.perf_counter() - start
+            if args.cv_grid:
+                extra = {
+                    "cv_mean_accuracy": dict(
+                        zip(values, pipeline.cv_results_["mean_test_score"].tolist())
+                    ),
+                    "chosen": pipeline.best_params_[f"model__{name}"],
+                }
             accuracy = float(pipeline.score(X_test, y_test))
             auc = float(roc_auc_score(y_test, pipeline.predict_proba(X_test)[:, 1]))
             rows.append(
@@ -108,15 +138,21 @@ def main():
                     "accuracy": accuracy,
                     "roc_auc": auc,
                     "fit_s": seconds,
+                    **extra,
                 }
             )
             print(
                 f"max_epochs {epochs:3d}  seed {seed}  test accuracy {accuracy:.4f}  "
-                f"roc_auc {auc:.4f}  fit {seconds:5.1f}s",
+                f"roc_auc {auc:.4f}  fit {seconds:5.1f}s  {extra or ''}",
                 flush=True,
             )
     name = f"adult_seeds_{args.tag}.json" if args.tag else "adult_seeds.json"
-    payload = {"machine": machine_description(), "params": args.param, "rows": rows}
+    payload = {
+        "machine": machine_description(),
+        "params": args.param,
+        "cv_grid": args.cv_grid,
+        "rows": rows,
+    }
     write_json(payload, RESULTS_DIR / name)
 
 
