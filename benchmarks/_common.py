@@ -72,7 +72,10 @@ def time_fit(model, X, y):
 
 
 def machine_description():
-    """Return the software and CPU facts a result file records."""
+    """Return the software, CPU and GPU facts a result file records."""
+    import torch
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     return {
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
@@ -80,6 +83,8 @@ def machine_description():
         "python": platform.python_version(),
         "numpy": np.__version__,
         "scikit-learn": sklearn.__version__,
+        "torch": torch.__version__,
+        "gpu": gpu,
     }
 
 
