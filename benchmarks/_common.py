@@ -88,6 +88,27 @@ def machine_description():
     }
 
 
+def matmul_peak_gflops(threads, size=1024, repeats=20):
+    """Float32 ``torch.mm`` GFLOP/s of a ``size``-square product with ``threads`` threads.
+
+    A speed fingerprint of the machine at the time of a run: shared machines
+    change speed from day to day, so wall-clock results carry it.
+    """
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        a, b = torch.randn(size, size), torch.randn(size, size)
+        torch.mm(a, b)
+        start = time.perf_counter()
+        for _ in range(repeats):
+            torch.mm(a, b)
+        return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
+    finally:
+        torch.set_num_threads(previous)
+
+
 def write_json(payload, file):
     """Write ``payload`` as indented JSON, creating the parent folder."""
     file = Path(file)

@@ -40,6 +40,7 @@ from benchmarks._common import (
     RESULTS_DIR,
     load_mnist_scaled,
     machine_description,
+    matmul_peak_gflops,
     mnist_100_split,
     write_json,
 )
@@ -89,6 +90,7 @@ def parse_params(pairs):
 
 def run(args):
     torch.set_num_threads(args.threads)
+    matmul_gflops = matmul_peak_gflops(args.threads)
     X_train, y_train, X_test, y_test = load_mnist_scaled(args.data)
     y_partial = mnist_100_split(y_train, 10, args.seed)
     params = parse_params(args.param)
@@ -128,6 +130,8 @@ def run(args):
             )
         },
         "machine": machine_description(),
+        # Machine speed at the start of the run (float32 1024^3 matmul, same threads).
+        "matmul_gflops": matmul_gflops,
         "note": args.note,
     }
     write_json(result, RESULTS_DIR / f"mnist_sgan_{args.tag}_seed{args.seed}.json")

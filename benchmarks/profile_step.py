@@ -21,21 +21,16 @@ import time
 import numpy as np
 import torch
 
-from benchmarks._common import RESULTS_DIR, machine_description, write_json
+from benchmarks._common import (
+    RESULTS_DIR,
+    machine_description,
+    matmul_peak_gflops,
+    write_json,
+)
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn._net import GANBatches, SemiSupervisedData
 
 N_FEATURES, N_CLASSES, N_ROWS, N_LABELED = 784, 10, 6000, 100
-
-
-def matmul_peak_gflops(threads, size=1024, repeats=20):
-    torch.set_num_threads(threads)
-    a, b = torch.randn(size, size), torch.randn(size, size)
-    torch.mm(a, b)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        torch.mm(a, b)
-    return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
 
 
 def step_flops(est, batch_size):
