@@ -1,4 +1,7 @@
-"""Shared test settings."""
+"""Shared test settings and helpers."""
+
+import io
+import pickle
 
 import pytest
 import torch
@@ -12,3 +15,27 @@ def _single_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+def _tensors_outside_cuda_mapped_attributes(net):
+    """Tensors a pickle of ``net`` would hold outside the attributes skorch maps to the CPU."""
+    plain_state = {
+        key: value
+        for key, value in vars(net).items()
+        if not any(key.startswith(prefix) for prefix in net.cuda_dependent_attributes_)
+    }
+    found = []
+
+    class FindTensors(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, torch.Tensor):
+                found.append(obj)
+            return None
+
+    FindTensors(io.BytesIO()).dump(plain_state)
+    return found
+
+
+@pytest.fixture
+def tensors_outside_cuda_mapped_attributes():
+    return _tensors_outside_cuda_mapped_attributes

@@ -2,7 +2,6 @@
 persistence, batched and concurrent prediction, and random small data sets."""
 
 import copy
-import io
 import pickle
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -280,23 +279,10 @@ def test_model_fitted_on_cuda_loads_on_cpu(fitted, data):
     np.testing.assert_array_equal(restored.predict_proba(X), expected)
 
 
-def test_no_tensors_outside_cuda_dependent_attributes(fitted):
-    net = fitted.net_
-    plain_state = {
-        key: value
-        for key, value in vars(net).items()
-        if not any(key.startswith(prefix) for prefix in net.cuda_dependent_attributes_)
-    }
-    found = []
-
-    class FindTensors(pickle.Pickler):
-        def persistent_id(self, obj):
-            if isinstance(obj, torch.Tensor):
-                found.append(obj)
-            return None
-
-    FindTensors(io.BytesIO()).dump(plain_state)
-    assert not found
+def test_no_tensors_outside_cuda_dependent_attributes(
+    fitted, tensors_outside_cuda_mapped_attributes
+):
+    assert not tensors_outside_cuda_mapped_attributes(fitted.net_)
 
 
 # ----- prediction in batches and from threads -------------------------------------
