@@ -1,4 +1,4 @@
-"""Loaders for the offline benchmark datasets (MNIST, UCI Adult).
+"""Loaders for the offline benchmark datasets (MNIST, UCI Adult, UCI Letter).
 
 Nothing is downloaded: every loader reads files that are already on disk and
 fails with an error that names the file at fault and how to fix it.
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_adult", "load_mnist", "read_idx"]
+__all__ = ["load_adult", "load_letter", "load_mnist", "read_idx"]
 
 _IDX_UNSIGNED_BYTE = 0x08
 
@@ -60,6 +60,27 @@ _ADULT_FEATURE_NAMES = [
     "native-country",
 ]
 _ADULT_TARGET_NAME = "income"
+_LETTER_FILE = "letter-recognition.data"
+# Attribute names of letter-recognition.names, in file order (after the class).
+_LETTER_FEATURE_NAMES = [
+    "x-box",
+    "y-box",
+    "width",
+    "high",
+    "onpix",
+    "x-bar",
+    "y-bar",
+    "x2bar",
+    "y2bar",
+    "xybar",
+    "x2ybr",
+    "xy2br",
+    "x-ege",
+    "xegvy",
+    "y-ege",
+    "yegvx",
+]
+_LETTER_N_ROWS, _LETTER_N_TRAIN = 20000, 16000
 _ADULT_CLASSES = ["<=50K", ">50K"]
 
 
@@ -425,3 +446,104 @@ def _adult_target(pd, frame, file):
             f"(found {shown}); replace the file with the original UCI one."
         )
     return target.astype(pd.CategoricalDtype(_ADULT_CLASSES)).rename(_ADULT_TARGET_NAME)
+
+
+def load_letter(path, *, return_X_y=False):
+    """Load the UCI Letter Recognition data from a local folder, split as usual.
+
+    Reads ``letter-recognition.data``: 20,000 comma-separated lines, each a
+    capital letter (the class, 26 of them) followed by 16 integer attributes
+    in 0-15. The first 16,000 rows are the training set and the last 4,000 the
+    test set, the split of the original paper (Frey & Slate, 1991) and of the
+    UCI description. Nothing is downloaded.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Folder holding ``letter-recognition.data``.
+
+    return_X_y : bool, default=False
+        If True, return ``(X_train, y_train, X_test, y_test)`` instead of a
+        Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
+        data_train : ndarray of shape (16000, 16), dtype uint8
+            The 16 attributes of the first 16,000 rows.
+        target_train : ndarray of shape (16000,), dtype <U1
+            Their classes, ``'A'`` to ``'Z'``.
+        data_test : ndarray of shape (4000, 16), dtype uint8
+            The attributes of the last 4,000 rows.
+        target_test : ndarray of shape (4000,), dtype <U1
+            Their classes.
+        feature_names : list of str
+            The 16 attribute names of ``letter-recognition.names``.
+
+    (X_train, y_train, X_test, y_test) : tuple of ndarray
+        Returned instead of the Bunch when ``return_X_y`` is True.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not a folder or the file is missing.
+    ValueError
+        If a line does not hold a capital letter and 16 integers in 0-15, or
+        the file does not hold 20,000 lines.
+
+    Examples
+    --------
+    >>> from sgan_sklearn.datasets import load_letter
+    >>> letter = load_letter("shared/data/letter")  # doctest: +SKIP
+    >>> letter.data_train.shape, letter.data_test.shape  # doctest: +SKIP
+    ((16000, 16), (4000, 16))
+    """
+    folder = _check_folder(path, "Letter", _LETTER_FILE)
+    file = folder / _LETTER_FILE
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"Letter folder '{folder}' lacks '{_LETTER_FILE}'. Put the UCI Letter "
+            "Recognition data file there."
+        )
+    lines = file.read_text(encoding="ascii", errors="replace").splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    n_fields = 1 + len(_LETTER_FEATURE_NAMES)
+    target = []
+    data = np.empty((len(lines), len(_LETTER_FEATURE_NAMES)), dtype=np.uint8)
+    for number, line in enumerate(lines, start=1):
+        fields = line.strip().split(",")
+        values = fields[1:]
+        if (
+            len(fields) != n_fields
+            or len(fields[0]) != 1
+            or not ("A" <= fields[0] <= "Z")
+            or not all(value.isdigit() and int(value) <= 15 for value in values)
+        ):
+            raise ValueError(
+                f"Line {number} of Letter file '{file}' is malformed ({line[:60]!r}): each "
+                f"line must hold a capital letter and {n_fields - 1} integers in 0-15, "
+                "separated by commas. Replace the file with the original UCI one."
+            )
+        target.append(fields[0])
+        data[number - 1] = [int(value) for value in values]
+    if len(lines) != _LETTER_N_ROWS:
+        raise ValueError(
+            f"Letter file '{file}' holds {len(lines)} lines, not the {_LETTER_N_ROWS} of "
+            "the UCI data that the usual 16,000 / 4,000 split needs. Replace it with the "
+            "original UCI file."
+        )
+    target = np.array(target, dtype="<U1")
+    X_train, X_test = data[:_LETTER_N_TRAIN], data[_LETTER_N_TRAIN:]
+    y_train, y_test = target[:_LETTER_N_TRAIN], target[_LETTER_N_TRAIN:]
+    if return_X_y:
+        return X_train, y_train, X_test, y_test
+    return Bunch(
+        data_train=X_train,
+        target_train=y_train,
+        data_test=X_test,
+        target_test=y_test,
+        feature_names=list(_LETTER_FEATURE_NAMES),
+    )

@@ -1,3 +1,4 @@
+import functools
 import gzip
 import sys
 from pathlib import Path
@@ -5,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sgan_sklearn.datasets import load_adult, load_mnist, read_idx
+from sgan_sklearn.datasets import load_adult, load_letter, load_mnist, read_idx
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -424,6 +425,94 @@ def test_load_adult_without_pandas(tmp_path, monkeypatch):
         load_adult(tmp_path)
 
 
+# %% load_letter
+
+
+def letter_lines(n_rows=20000, seed=0):
+    """Random lines in the UCI Letter format: a capital letter, then 16 integers in 0-15."""
+    return list(_letter_lines(n_rows, seed))
+
+
+@functools.lru_cache
+def _letter_lines(n_rows, seed):
+    rng = np.random.default_rng(seed)
+    letters = rng.integers(ord("A"), ord("Z") + 1, size=n_rows)
+    values = rng.integers(0, 16, size=(n_rows, 16))
+    return tuple(
+        ",".join([chr(letter), *map(str, row)]) for letter, row in zip(letters, values.tolist())
+    )
+
+
+def write_letter(folder, lines, trailer="\n"):
+    (folder / "letter-recognition.data").write_text("\n".join(lines) + trailer)
+
+
+def test_load_letter_synthetic(tmp_path):
+    lines = letter_lines()
+    write_letter(tmp_path, lines)
+
+    letter = load_letter(tmp_path)
+
+    assert letter.data_train.shape == (16000, 16)
+    assert letter.data_test.shape == (4000, 16)
+    assert letter.data_train.dtype == np.uint8
+    assert letter.feature_names[:3] == ["x-box", "y-box", "width"]
+    assert len(letter.feature_names) == 16
+    first, last = lines[0].split(","), lines[-1].split(",")
+    assert letter.target_train[0] == first[0]
+    assert letter.data_train[0].tolist() == [int(value) for value in first[1:]]
+    assert letter.target_test[-1] == last[0]
+    assert letter.data_test[-1].tolist() == [int(value) for value in last[1:]]
+    # The split is positional: line 16,001 opens the test set.
+    assert letter.target_test[0] == lines[16000][0]
+    assert letter.target_train.shape == (16000,) and letter.target_test.shape == (4000,)
+
+
+@pytest.mark.parametrize("trailer", ["", "\n", "\n\n"], ids=["none", "newline", "blank-line"])
+def test_load_letter_return_X_y_and_trailing_newlines(tmp_path, trailer):
+    write_letter(tmp_path, letter_lines(), trailer=trailer)
+
+    X_train, y_train, X_test, y_test = load_letter(tmp_path, return_X_y=True)
+
+    bunch = load_letter(tmp_path)
+    np.testing.assert_array_equal(X_train, bunch.data_train)
+    np.testing.assert_array_equal(y_test, bunch.target_test)
+    assert X_test.shape == (4000, 16) and y_train.shape == (16000,)
+
+
+def test_load_letter_missing_folder_and_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"Letter folder '.*absent' does not exist"):
+        load_letter(tmp_path / "absent")
+    with pytest.raises(FileNotFoundError, match="lacks 'letter-recognition.data'"):
+        load_letter(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "line, number",
+    [
+        ("T,2,8,3,5,1,8,13,0,6,6,10,8,0,8,0", 7),
+        ("T,2,8,3,5,1,8,13,0,6,6,10,8,0,8,0,8,1", 7),
+        ("t,2,8,3,5,1,8,13,0,6,6,10,8,0,8,0,8", 7),
+        ("T,2,8,3,5,1,8,13,0,6,6,10,8,0,8,0,16", 20000),
+        ("T,2,8,3,5,1,8,13,0,6,6,10,8,0,8,0,-1", 1),
+        ("T,2,8,3,5,1,8,13,0,6,6,10,8,0,8,0,x", 7),
+    ],
+    ids=["15-values", "17-values", "lowercase-class", "value-16", "negative", "not-a-number"],
+)
+def test_load_letter_malformed_line_names_it(tmp_path, line, number):
+    lines = letter_lines()
+    lines[number - 1] = line
+    write_letter(tmp_path, lines)
+    with pytest.raises(ValueError, match=rf"Line {number} of Letter file .* is malformed"):
+        load_letter(tmp_path)
+
+
+def test_load_letter_wrong_row_count(tmp_path):
+    write_letter(tmp_path, letter_lines(n_rows=19999))
+    with pytest.raises(ValueError, match="holds 19999 lines, not the 20000"):
+        load_letter(tmp_path)
+
+
 # %% the real offline data
 
 
@@ -454,3 +543,18 @@ def test_load_adult_real_data():
     assert adult.target_test.value_counts().to_dict() == {"<=50K": 12435, ">50K": 3846}
     assert adult.frame_train.isna().any(axis=1).sum() == 2399
     assert adult.frame_test.isna().any(axis=1).sum() == 1221
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "letter").is_dir(), reason="offline Letter not present")
+def test_load_letter_real_data():
+    letter = load_letter(SHARED_DATA / "letter")
+
+    assert letter.data_train.shape == (16000, 16)
+    assert letter.data_test.shape == (4000, 16)
+    # The first line of the UCI file.
+    assert letter.target_train[0] == "T"
+    assert letter.data_train[0].tolist() == [2, 8, 3, 5, 1, 8, 13, 0, 6, 6, 10, 8, 0, 8, 0, 8]
+    y = np.concatenate([letter.target_train, letter.target_test])
+    classes, counts = np.unique(y, return_counts=True)
+    assert "".join(classes) == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    assert counts.min() == 734 and counts.max() == 813
