@@ -32,11 +32,6 @@ _SCALINGS = {
     "standard": (StandardScaler, partial(StandardScaler, with_mean=False)),
 }
 
-# batch_size="auto": larger batches above this many training rows (the threshold
-# of scikit-learn's early_stopping="auto" in the histogram gradient boosters).
-AUTO_BATCH_THRESHOLD = 10_000
-AUTO_SMALL_BATCH, AUTO_LARGE_BATCH = 100, 200
-
 
 def _feature_bounds(X):
     """Per-feature minimum and maximum of a dense array or CSR matrix."""
@@ -163,17 +158,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         Number of epochs. An epoch is one pass over all rows, or
         ``min_steps_per_epoch`` steps if that is more.
 
-    batch_size : int or "auto", default="auto"
-        Rows per unlabeled batch (and per generated batch). ``"auto"`` uses
-        200 rows when the training set has more than 10,000 rows and 100
-        otherwise: on MNIST-100, 200-row batches reach the accuracy of 100-row
-        ones per epoch in about 0.65 of the time, while small data sets keep
-        the 100-row batches their defaults were measured with.
+    batch_size : int, default=100
+        Rows per unlabeled batch (and per generated batch).
 
     labeled_batch_size : int or None, default=None
         Rows per labeled batch, cycled through the labeled rows; None means
-        the batch size (``"auto"`` resolved). Never more than the number of
-        labeled rows.
+        ``batch_size``. Never more than the number of labeled rows.
 
     min_steps_per_epoch : int, default=100
         Lower bound on the number of steps per epoch, so that small data sets
@@ -330,7 +320,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "catch_up_threshold": [Interval(Real, 0, None, closed="left")],
         "unsupervised_weight": [Interval(Real, 0, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
         "labeled_batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "min_steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -363,7 +353,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         catch_up_threshold=0.05,
         unsupervised_weight=1.0,
         max_epochs=30,
-        batch_size="auto",
+        batch_size=100,
         labeled_batch_size=None,
         min_steps_per_epoch=100,
         learning_rate=0.003,
@@ -524,8 +514,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """The skorch net for the scaled training rows ``X``."""
         n_rows, n_features = X.shape
         low, high = _feature_bounds(X)
-        batch_size = self._resolved_batch_size(n_rows)
-        steps_per_epoch = max(math.ceil(n_rows / batch_size), self.min_steps_per_epoch)
+        steps_per_epoch = max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
         return SGANNet(
             Discriminator,
             module__n_features=n_features,
@@ -557,19 +546,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             steps_per_epoch=steps_per_epoch,
             seed=seed,
             max_epochs=self.max_epochs,
-            batch_size=batch_size,
-            labeled_batch_size=self.labeled_batch_size or batch_size,
+            batch_size=self.batch_size,
+            labeled_batch_size=self.labeled_batch_size or self.batch_size,
             train_split=None,
             callbacks=self._cloned_callbacks(),
             verbose=self.verbose,
             device=str(device),
         )
-
-    def _resolved_batch_size(self, n_rows):
-        """``batch_size``, with ``"auto"`` resolved for ``n_rows`` training rows."""
-        if self.batch_size == "auto":
-            return AUTO_LARGE_BATCH if n_rows > AUTO_BATCH_THRESHOLD else AUTO_SMALL_BATCH
-        return self.batch_size
 
     def _cloned_callbacks(self):
         cloned = []

@@ -318,30 +318,6 @@ def test_labeled_batch_size(iris, labeled_batch_size, expected):
     assert clf.score(X, y_true) > 0.8
 
 
-@pytest.mark.parametrize("n_rows, batch_size, steps", [(10_000, 100, 100), (10_001, 200, 51)])
-def test_auto_batch_size_grows_above_ten_thousand_rows(n_rows, batch_size, steps):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(n_rows, 3)).astype(np.float32)
-    y = np.full(n_rows, -1)
-    y[:20] = np.arange(20) % 2
-    params = {**SMALL, "max_epochs": 1, "min_steps_per_epoch": 1}
-    params.update(hidden_layer_sizes=(8,), generator_layer_sizes=(8,))
-    del params["batch_size"]
-    clf = SGANClassifier(**params, random_state=0)
-    assert clf.batch_size == "auto"
-
-    clf.fit(X, y)
-
-    assert clf.batch_size == "auto"  # the parameter is resolved, never overwritten
-    assert clf.net_.batch_size == batch_size
-    assert clf.net_.steps_per_epoch == steps
-    # Labeled batches default to the resolved size, capped by the 20 labeled rows.
-    assert clf.net_.labeled_batch_size == batch_size
-    data = SemiSupervisedData(clf._scale(X), np.arange(20), y[:20])
-    x_unlabeled, x_labeled, _, _ = next(iter(clf.net_.get_iterator(data, training=True)))
-    assert x_unlabeled.shape == (batch_size, 3) and x_labeled.shape == (20, 3)
-
-
 def test_non_saturating_generator_loss(iris):
     X, y, y_true = iris
     clf = SGANClassifier(**SMALL, generator_loss="non_saturating", random_state=0).fit(X, y)
