@@ -13,6 +13,9 @@ Run from the repository root::
     python -m benchmarks.profile_step --steps 200 --repeats 5
 
 Writes ``benchmarks/results/profile_step.json`` and prints markdown tables.
+``--features 100`` profiles 100 input features instead of 784 (MNIST projected on
+100 principal components, as in ``make_pipeline(PCA(100), SGANClassifier())``) and
+writes ``profile_step_features100.json``.
 """
 
 import argparse
@@ -33,11 +36,11 @@ from sgan_sklearn._net import GANBatches, SemiSupervisedData
 N_FEATURES, N_CLASSES, N_ROWS, N_LABELED = 784, 10, 6000, 100
 
 
-def step_flops(est, batch_size):
+def step_flops(est, batch_size, n_features=N_FEATURES):
     """Multiply-add FLOPs of one discriminator + generator step (linear layers only)."""
-    d = [N_FEATURES, *est.hidden_layer_sizes]
+    d = [n_features, *est.hidden_layer_sizes]
     d_layers = list(zip(d[:-1], d[1:])) + [(d[-1], N_CLASSES)]
-    g = [est.latent_dim, *est.generator_layer_sizes, N_FEATURES]
+    g = [est.latent_dim, *est.generator_layer_sizes, n_features]
     g_layers = list(zip(g[:-1], g[1:]))
 
     def mm(rows, layers):
@@ -53,9 +56,9 @@ def step_flops(est, batch_size):
     return flops
 
 
-def prepared_net(batch_size, seed=0):
+def prepared_net(batch_size, seed=0, n_features=N_FEATURES):
     rng = np.random.default_rng(seed)
-    X = rng.random((N_ROWS, N_FEATURES), dtype=np.float32)
+    X = rng.random((N_ROWS, n_features), dtype=np.float32)
     y = np.full(N_ROWS, -1)
     y[:N_LABELED] = np.arange(N_LABELED) % N_CLASSES
     est = SGANClassifier(
@@ -96,20 +99,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--features", type=int, default=N_FEATURES, help="input width")
     args = parser.parse_args()
     rows = []
     for threads in (1, 2):
         peak = matmul_peak_gflops(threads)
         for batch_size in (50, 100, 200):
             torch.set_num_threads(threads)
-            est, data = prepared_net(batch_size)
-            flops = step_flops(est, batch_size)
+            est, data = prepared_net(batch_size, n_features=args.features)
+            flops = step_flops(est, batch_size, args.features)
             skorch_s, bare_s = [], []
             for _ in range(args.repeats):
                 # Alternate the two loops so that drift in machine load hits both.
                 skorch_s.append(time_skorch_loop(est.net_, data, args.steps))
                 bare_s.append(time_bare_loop(est.net_, data, args.steps))
             row = {
+                "features": args.features,
                 "threads": threads,
                 "batch_size": batch_size,
                 "matmul_peak_gflops": peak,
@@ -124,7 +129,12 @@ def main():
             print(row, flush=True)
     write_json(
         {"rows": rows, "machine": machine_description(), "args": vars(args)},
-        RESULTS_DIR / "profile_step.json",
+        RESULTS_DIR
+        / (
+            "profile_step.json"
+            if args.features == N_FEATURES
+            else f"profile_step_features{args.features}.json"
+        ),
     )
     print(
         "| threads | batch | step GFLOP | skorch loop (ms) | bare loop (ms) | overhead "

@@ -9,7 +9,8 @@ import pytest
 import torch
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_digits, load_iris
+from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -446,3 +447,24 @@ def test_catch_up_changes_the_generator_only_when_triggered(iris):
         not torch.equal(a, b)
         for a, b in zip(always.generator_.parameters(), off.generator_.parameters())
     )
+
+
+def test_pca_pipeline_projects_every_row_and_predicts_from_the_projection():
+    # docs/user_guide.md recommends PCA in front for many-feature (image) data:
+    # the projection is fitted on all rows, labeled or not, and the estimator
+    # (and its generator) then work in the projected space.
+    X, y_true = load_digits(return_X_y=True)
+    y = np.full_like(y_true, -1)
+    for label in range(10):
+        y[np.flatnonzero(y_true == label)[:5]] = label
+    pipe = make_pipeline(
+        PCA(16, random_state=0),
+        SGANClassifier(**SMALL, input_scaling=None, random_state=0),
+    ).fit(X / 16.0, y)
+    pca, sgan = pipe[0], pipe[-1]
+    assert pca.n_samples_ == len(X)
+    assert sgan.n_features_in_ == 16
+    assert sgan.generator_(torch.rand(3, SMALL["latent_dim"])).shape == (3, 16)
+    unlabeled = y == -1
+    accuracy = np.mean(pipe.predict(X[unlabeled] / 16.0) == y_true[unlabeled])
+    assert accuracy > 0.75
