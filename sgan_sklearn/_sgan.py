@@ -43,6 +43,17 @@ def _feature_bounds(X):
 _PROCESS_WIDE_TORCH_STATE = threading.RLock()
 
 
+def _check_rows(X):
+    """Reject arrays of images (3 or more dimensions) with a way to flatten them."""
+    ndim = getattr(X, "ndim", None)
+    if isinstance(ndim, int) and ndim > 2:
+        raise ValueError(
+            f"X has shape {tuple(X.shape)}: SGANClassifier takes one row of features per "
+            "sample, shape (n_samples, n_features). Flatten images first, e.g. "
+            "X.reshape(len(X), -1), or put a FunctionTransformer that does it in a Pipeline."
+        )
+
+
 @contextmanager
 def _torch_threads(n_threads):
     """Use ``n_threads`` torch CPU threads inside the block (None: leave as is)."""
@@ -433,6 +444,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """
         device = self._check_device()
         continuing = self.warm_start and hasattr(self, "net_")
+        _check_rows(X)
         X, y = validate_data(
             self,
             X,
@@ -613,6 +625,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             ``classes_``.
         """
         check_is_fitted(self)
+        _check_rows(X)
         X = validate_data(
             self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
         )

@@ -13,7 +13,7 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from skorch.callbacks import Callback, EarlyStopping
 
 from sgan_sklearn import SGANClassifier
@@ -143,6 +143,19 @@ def test_mixed_label_types_is_an_error(iris):
     y = np.array(["a", 1, -1] * 50, dtype=object)
     with pytest.raises(ValueError, match="mixes label types"):
         SGANClassifier(**SMALL).fit(X, y)
+
+
+def test_images_get_an_error_that_says_how_to_flatten_them(fitted, iris):
+    X, y, _ = iris
+    images = X.reshape(len(X), 2, 2)
+    with pytest.raises(ValueError, match=r"shape \(150, 2, 2\).*X.reshape\(len\(X\), -1\)"):
+        SGANClassifier(**SMALL).fit(images, y)
+    with pytest.raises(ValueError, match=r"shape \(150, 2, 2\)"):
+        fitted.predict_proba(images)
+    # The fix the message suggests, inside a pipeline, gives the flat fit's result.
+    flatten = FunctionTransformer(lambda A: A.reshape(len(A), -1))
+    pipe = make_pipeline(flatten, SGANClassifier(**SMALL, random_state=0)).fit(images, y)
+    np.testing.assert_allclose(pipe.predict_proba(images), fitted.predict_proba(X), rtol=1e-6)
 
 
 def test_fit_does_not_mutate_inputs(iris):
