@@ -13,9 +13,9 @@ Run from the repository root::
     python -m benchmarks.profile_step --steps 200 --repeats 5
 
 Writes ``benchmarks/results/profile_step.json`` and prints markdown tables.
-``--features 100`` profiles 100 input features instead of 784 (MNIST projected on
-100 principal components, as in ``make_pipeline(PCA(100), SGANClassifier())``) and
-writes ``profile_step_features100.json``.
+``--features 784 100`` profiles 784 and 100 input features side by side (MNIST
+projected on 100 principal components, as in ``make_pipeline(PCA(100),
+SGANClassifier())``) and writes ``profile_step_features_784_100.json``.
 """
 
 import argparse
@@ -99,51 +99,61 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--features", type=int, default=N_FEATURES, help="input width")
+    parser.add_argument(
+        "--features",
+        type=int,
+        nargs="+",
+        default=[N_FEATURES],
+        help="input widths, profiled side by side",
+    )
     args = parser.parse_args()
     rows = []
     for threads in (1, 2):
         peak = matmul_peak_gflops(threads)
         for batch_size in (50, 100, 200):
             torch.set_num_threads(threads)
-            est, data = prepared_net(batch_size, n_features=args.features)
-            flops = step_flops(est, batch_size, args.features)
-            skorch_s, bare_s = [], []
+            nets = {n: prepared_net(batch_size, n_features=n) for n in args.features}
+            skorch_s = {n: [] for n in args.features}
+            bare_s = {n: [] for n in args.features}
             for _ in range(args.repeats):
-                # Alternate the two loops so that drift in machine load hits both.
-                skorch_s.append(time_skorch_loop(est.net_, data, args.steps))
-                bare_s.append(time_bare_loop(est.net_, data, args.steps))
-            row = {
-                "features": args.features,
-                "threads": threads,
-                "batch_size": batch_size,
-                "matmul_peak_gflops": peak,
-                "step_gflop": flops / 1e9,
-                "skorch_ms": 1e3 * float(np.median(skorch_s)),
-                "bare_ms": 1e3 * float(np.median(bare_s)),
-            }
-            row["overhead_pct"] = 100 * (row["skorch_ms"] / row["bare_ms"] - 1)
-            row["achieved_gflops"] = flops / 1e9 / (row["skorch_ms"] / 1e3)
-            row["ms_per_1000_rows"] = row["skorch_ms"] / batch_size * 1000
-            rows.append(row)
-            print(row, flush=True)
+                # Alternate the loops (and the input widths) so that drift in
+                # machine load hits all of them.
+                for n, (est, data) in nets.items():
+                    skorch_s[n].append(time_skorch_loop(est.net_, data, args.steps))
+                    bare_s[n].append(time_bare_loop(est.net_, data, args.steps))
+            for n, (est, _) in nets.items():
+                flops = step_flops(est, batch_size, n)
+                row = {
+                    "features": n,
+                    "threads": threads,
+                    "batch_size": batch_size,
+                    "matmul_peak_gflops": peak,
+                    "step_gflop": flops / 1e9,
+                    "skorch_ms": 1e3 * float(np.median(skorch_s[n])),
+                    "bare_ms": 1e3 * float(np.median(bare_s[n])),
+                }
+                row["overhead_pct"] = 100 * (row["skorch_ms"] / row["bare_ms"] - 1)
+                row["achieved_gflops"] = flops / 1e9 / (row["skorch_ms"] / 1e3)
+                row["ms_per_1000_rows"] = row["skorch_ms"] / batch_size * 1000
+                rows.append(row)
+                print(row, flush=True)
     write_json(
         {"rows": rows, "machine": machine_description(), "args": vars(args)},
         RESULTS_DIR
         / (
             "profile_step.json"
-            if args.features == N_FEATURES
-            else f"profile_step_features{args.features}.json"
+            if args.features == [N_FEATURES]
+            else "profile_step_features_" + "_".join(map(str, args.features)) + ".json"
         ),
     )
     print(
-        "| threads | batch | step GFLOP | skorch loop (ms) | bare loop (ms) | overhead "
+        "| features | threads | batch | step GFLOP | skorch loop (ms) | bare loop (ms) | overhead "
         "| ms per 1000 rows | achieved GFLOP/s | matmul peak GFLOP/s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
-            f"| {r['threads']} | {r['batch_size']} | {r['step_gflop']:.3f} "
+            f"| {r['features']} | {r['threads']} | {r['batch_size']} | {r['step_gflop']:.3f} "
             f"| {r['skorch_ms']:.1f} | {r['bare_ms']:.1f} | {r['overhead_pct']:+.1f}% "
             f"| {r['ms_per_1000_rows']:.0f} | {r['achieved_gflops']:.1f} "
             f"| {r['matmul_peak_gflops']:.0f} |"
