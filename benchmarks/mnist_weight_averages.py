@@ -18,11 +18,9 @@ Writes ``benchmarks/results/probes/avg_<tag>_seed<k>.json``.
 """
 
 import argparse
-import copy
 import json
 import time
 
-import numpy as np
 import torch
 from skorch.callbacks import Callback
 
@@ -39,7 +37,10 @@ from sgan_sklearn import SGANClassifier
 
 
 class WeightAverages(Callback):
-    """Track extra averages of the discriminator's weights and score them."""
+    """Track extra averages of the discriminator's weights and score them.
+
+    ``score`` is a callable returning the test accuracy of the estimator being fitted.
+    """
 
     def __init__(self, starts, score, every):
         self.starts = starts
@@ -71,11 +72,15 @@ class WeightAverages(Callback):
                 torch._foreach_lerp_(self.uniform[start], params, 1.0 / self.counts[start])
 
     def _score_weights(self, net, weights):
-        module = copy.deepcopy(net.average_module_.module)
-        with torch.no_grad():
-            for param, value in zip(module.parameters(), weights):
-                param.copy_(value)
-        return self.score(module)
+        """Score ``weights`` through the estimator's own predict path, then put back
+        the average that prediction uses (training never reads it)."""
+        params = list(net.average_module_.module.parameters())
+        saved = [p.clone() for p in params]
+        torch._foreach_copy_(params, weights)
+        try:
+            return self.score()
+        finally:
+            torch._foreach_copy_(params, saved)
 
     def on_epoch_end(self, net, **kwargs):
         now = time.perf_counter()
@@ -83,7 +88,7 @@ class WeightAverages(Callback):
         row = {
             "epoch": epoch,
             "seconds": now - self.start_time - self.excluded,
-            "ema999": self.score(net.average_module_.module),
+            "ema999": self.score(),
         }
         if epoch % self.every == 0 or epoch == net.max_epochs:
             row["ema9999"] = self._score_weights(net, self.slow)
@@ -110,13 +115,8 @@ def main():
     y_partial = mnist_100_split(y_train, 10, args.seed)
     params = parse_params(args.param)
 
-    def score(module):
-        module.eval()
-        X = X_test if model.scaler_ is None else model.scaler_.transform(X_test)
-        X = torch.as_tensor(X, dtype=torch.float32)
-        with torch.inference_mode():
-            logits = torch.cat([module(X[i : i + 2000]) for i in range(0, len(X), 2000)])
-        return float(np.mean(model.classes_[logits.argmax(1).numpy()] == y_test))
+    def score():
+        return float(model.score(X_test, y_test))
 
     averages = WeightAverages(args.starts, score, args.every)
     model = SGANClassifier(random_state=args.seed, callbacks=[("averages", averages)], **params)
