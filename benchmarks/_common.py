@@ -88,18 +88,21 @@ def machine_description():
     }
 
 
-def matmul_peak_gflops(threads, size=1024, repeats=20):
-    """Float32 ``torch.mm`` GFLOP/s of a ``size``-square product with ``threads`` threads.
+def matmul_peak_gflops(threads, size=1024, repeats=20, dtype="float32"):
+    """``torch.mm`` GFLOP/s of a ``size``-square product in ``dtype`` with ``threads`` threads.
 
     A speed fingerprint of the machine at the time of a run: shared machines
-    change speed from day to day, so wall-clock results carry it.
+    change speed from day to day, so wall-clock results carry it. With
+    ``dtype="bfloat16"`` it shows what the CPU's bfloat16 instructions (where
+    it has them) give.
     """
     import torch
 
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        a, b = torch.randn(size, size), torch.randn(size, size)
+        dtype = getattr(torch, dtype)
+        a, b = torch.randn(size, size).to(dtype), torch.randn(size, size).to(dtype)
         torch.mm(a, b)
         start = time.perf_counter()
         for _ in range(repeats):

@@ -43,10 +43,11 @@ class NoiseBank:
         self.size = size
         self.reuse = reuse
         self.bank = None
+        self.copies = {}
         self.handed_out = 0
 
     def __getstate__(self):
-        return {**self.__dict__, "bank": None, "handed_out": 0}
+        return {**self.__dict__, "bank": None, "copies": {}, "handed_out": 0}
 
     def __deepcopy__(self, memo):
         return NoiseBank(self.size, self.reuse)
@@ -55,15 +56,21 @@ class NoiseBank:
         if x.device.type != "cpu":
             return torch.randn_like(x)
         n = x.numel()
-        if self.bank is None or self.bank.dtype != x.dtype or self.bank.numel() < 2 * n:
-            self.bank = torch.randn(max(self.size, 2 * n), dtype=x.dtype)
-            self.handed_out = 0
+        if self.bank is None or self.bank.numel() < 2 * n:
+            self.bank = torch.randn(max(self.size, 2 * n))
+            self.copies, self.handed_out = {}, 0
         elif self.handed_out >= self.reuse * self.bank.numel():
             self.bank.normal_()
-            self.handed_out = 0
+            self.copies, self.handed_out = {}, 0
         self.handed_out += n
         offset = int(torch.randint(self.bank.numel() - n + 1, ()))
-        return self.bank[offset : offset + n].view_as(x)
+        bank = self.bank
+        if x.dtype != bank.dtype:
+            # Drawn in float32 (the same numbers in every precision), cast once per draw.
+            bank = self.copies.get(x.dtype)
+            if bank is None:
+                bank = self.copies[x.dtype] = self.bank.to(x.dtype)
+        return bank[offset : offset + n].view_as(x)
 
 
 class GaussianNoise(nn.Module):
@@ -152,10 +159,23 @@ class Discriminator(nn.Module):
     input_noise, hidden_noise : float
         Standard deviation of the Gaussian noise added (train mode only) to the
         input and to the output of every hidden layer.
+    compute_dtype : torch.dtype, default=torch.float32
+        Precision of the hidden layers' matrix multiplies in train mode
+        (``torch.bfloat16`` on CPUs that multiply it natively). Weights,
+        gradients, the output layer and eval mode stay in the input's dtype.
     """
 
-    def __init__(self, n_features, n_classes, hidden_layer_sizes, input_noise, hidden_noise):
+    def __init__(
+        self,
+        n_features,
+        n_classes,
+        hidden_layer_sizes,
+        input_noise,
+        hidden_noise,
+        compute_dtype=torch.float32,
+    ):
         super().__init__()
+        self.compute_dtype = compute_dtype
         # One bank for all noise layers of this discriminator.
         self.noise_source = NoiseBank()
         self.input_noise = GaussianNoise(input_noise, self.noise_source)
@@ -174,33 +194,44 @@ class Discriminator(nn.Module):
 
         The features (post-ReLU, plus the layer's noise in train mode, i.e.
         what the output layer sees) are what the generator's feature-matching
-        loss compares, as in the Improved-GAN code.
+        loss compares, as in the Improved-GAN code. Both come back in float32
+        whatever the training precision.
         """
-        features = self.features(x, [(layer.weight, layer.bias) for layer in self.hidden])
+        dtype = self.compute_dtype if self.training else x.dtype
+        features = self.features(x, self.hidden_weights(dtype)).to(x.dtype)
         logits = self.output(features)
         if return_features:
             return logits, features
         return logits
 
+    def hidden_weights(self, dtype=torch.float32):
+        """Weight-normalised ``(weight, bias)`` of the hidden layers, cast to ``dtype``.
+
+        Casting once per forward pass keeps reduced-precision training to one
+        conversion per layer; autograd carries the gradients back to the
+        float32 weights.
+        """
+        return [(layer.weight.to(dtype), layer.bias.to(dtype)) for layer in self.hidden]
+
     def frozen_hidden_weights(self):
-        """Detached ``(weight, bias)`` of the hidden layers, computed once.
+        """Detached hidden ``(weight, bias)`` in the training precision, computed once.
 
         For the generator's step, where the discriminator is fixed: reusing
         them for several batches skips the weight normalisation each time, and
         autograd records nothing for the discriminator.
         """
-        return [(layer.weight.detach(), layer.bias.detach()) for layer in self.hidden]
+        return [(w.detach(), b.detach()) for w, b in self.hidden_weights(self.compute_dtype)]
 
     def features(self, x, weights):
-        """Last hidden layer's output for the hidden ``weights`` given."""
-        h = self.input_noise(x)
+        """Last hidden layer's output for the hidden ``weights`` given, in their dtype."""
+        h = self.input_noise(x.to(weights[0][0].dtype))
         for (weight, bias), noise in zip(weights, self.hidden_noise):
             h = noise(F.relu(F.linear(h, weight, bias)))
         return h
 
     def logits(self, x, weights):
-        """Class logits with the hidden ``weights`` given (output layer as is)."""
-        return self.output(self.features(x, weights))
+        """Float32 class logits with the hidden ``weights`` given (output layer as is)."""
+        return self.output(self.features(x, weights).float())
 
     @torch.no_grad()
     def initialize_from(self, x):
@@ -232,11 +263,17 @@ class Generator(nn.Module):
         Widths of the hidden layers.
     low, high : array-like of shape (n_features,)
         Per-feature bounds of the (scaled) training data.
+    compute_dtype : torch.dtype, default=torch.float32
+        Precision of the matrix multiplies in train mode; samples, weights and
+        batch-norm statistics stay in float32.
     """
 
-    def __init__(self, latent_dim, n_features, hidden_layer_sizes, low, high):
+    def __init__(
+        self, latent_dim, n_features, hidden_layer_sizes, low, high, compute_dtype=torch.float32
+    ):
         super().__init__()
         self.latent_dim = latent_dim
+        self.compute_dtype = compute_dtype
         layers = []
         fan_in = latent_dim
         for width in hidden_layer_sizes:
@@ -250,7 +287,14 @@ class Generator(nn.Module):
         self.register_buffer("span", (high - low).clamp_min(0))
 
     def forward(self, z):
-        return torch.addcmul(self.low, self.span, torch.sigmoid(self.output(self.body(z))))
+        dtype = self.compute_dtype if self.training else z.dtype
+        h = z.to(dtype)
+        for layer in self.body:
+            # Linear layers multiply in the compute dtype; batch norm keeps
+            # float32 statistics and parameters for any input dtype.
+            h = F.linear(h, layer.weight.to(dtype)) if isinstance(layer, nn.Linear) else layer(h)
+        pre_activation = F.linear(h, self.output.weight.to(dtype), self.output.bias.to(dtype))
+        return torch.addcmul(self.low, self.span, torch.sigmoid(pre_activation.to(z.dtype)))
 
     def sample_noise(self, n_samples, device):
         return torch.rand(n_samples, self.latent_dim, device=device)
