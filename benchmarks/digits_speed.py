@@ -98,7 +98,9 @@ def main():
                     result = fit_in_subprocess(repo, seed, args.threads)
                     rows.append({"model": f"SGANClassifier() {version}", "seed": seed, **result})
                     print(rows[-1], flush=True)
-                rows.append({"model": "LabelSpreading(knn)", "seed": seed, **label_spreading(seed)})
+                rows.append(
+                    {"model": "LabelSpreading(knn)", "seed": seed, **label_spreading(seed)}
+                )
                 print(rows[-1], flush=True)
         finally:
             subprocess.run(
