@@ -1,6 +1,8 @@
 """SGANClassifier: a semi-supervised GAN behind a scikit-learn estimator face."""
 
 import math
+import os
+import sys
 import threading
 import warnings
 from contextlib import contextmanager
@@ -8,6 +10,7 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
+import sklearn
 import torch
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
@@ -18,7 +21,8 @@ from sklearn.utils import _safe_indexing, column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.sparsefuncs import min_max_axis
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping, LRScheduler, ProgressBar
+from skorch.callbacks.scoring import ScoringBase
 
 from ._labels import encode_labels, labeled_mask
 from ._modules import Discriminator
@@ -54,6 +58,36 @@ def _check_rows(X):
         )
 
 
+def _check_layer_sizes(name, sizes):
+    """Widths of hidden layers as a tuple of positive ints.
+
+    Checked as scikit-learn's MLP does, at fit: torch would otherwise fail deep
+    inside the first step (or build an empty layer) for a zero or negative width.
+    """
+    widths = tuple(sizes)
+    bad = [w for w in widths if not isinstance(w, Integral) or isinstance(w, bool) or w <= 0]
+    if bad:
+        raise ValueError(
+            f"{name} must hold positive integer layer widths, got {sizes!r} "
+            f"(invalid: {', '.join(map(repr, bad))}); e.g. {name}=(100, 100)."
+        )
+    return tuple(int(w) for w in widths)
+
+
+# Warnings from fit point at the first frame outside these packages: the user's
+# line, even through scikit-learn's fit wrapper or a Pipeline (what Python 3.12's
+# ``skip_file_prefixes`` does, computed here so that 3.10 and 3.11 get it too).
+_INTERNAL_PREFIXES = tuple(os.path.dirname(path) + os.sep for path in (__file__, sklearn.__file__))
+
+
+def _user_stacklevel():
+    """``stacklevel`` for a ``warnings.warn`` in the caller that names the user's frame."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL_PREFIXES):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 @contextmanager
 def _torch_threads(n_threads):
     """Use ``n_threads`` torch CPU threads inside the block (None: leave as is)."""
@@ -76,6 +110,13 @@ def _floor_scale(scaler):
     scaler.scale_ = np.maximum(scaler.scale_, np.sqrt(np.mean(scaler.scale_**2)))
 
 
+def _scaling_of(scaler):
+    """The ``input_scaling`` that made ``scaler``."""
+    if scaler is None:
+        return None
+    return "standard" if isinstance(scaler, StandardScaler) else "minmax"
+
+
 def _torch_seed(random_state):
     """A 63-bit seed from ``random_state`` without touching global RNG state."""
     if random_state is None:
@@ -90,6 +131,26 @@ def _package_version():
     from . import __version__
 
     return __version__
+
+
+def _adapted_to_the_gan(callback, steps_per_epoch):
+    """A cloned skorch callback, told what it cannot know about the GAN's net."""
+    if isinstance(callback, ProgressBar) and callback.batches_per_epoch == "auto":
+        # skorch counts rows / batch_size; an epoch here is steps_per_epoch steps.
+        callback.batches_per_epoch = steps_per_epoch
+    if isinstance(callback, Checkpoint):
+        # skorch saves module_ (the training discriminator) only: also keep what
+        # predicts (the average) and the generator, so that load_best=True and
+        # net_.load_params(checkpoint=...) restore the whole GAN.
+        files = {}
+        if callback.f_params is not None:
+            files.update(f_generator="generator.pt", f_average_module="average_module.pt")
+        if callback.f_optimizer is not None:
+            files["f_optimizer_generator"] = "optimizer_generator.pt"
+        for key, filename in files.items():
+            if getattr(callback, key, None) is None:
+                setattr(callback, key, filename)
+    return callback
 
 
 class SGANClassifier(ClassifierMixin, BaseEstimator):
@@ -443,7 +504,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             Fitted estimator.
         """
         device = self._check_device()
+        _check_layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
+        _check_layer_sizes("generator_layer_sizes", self.generator_layer_sizes)
         continuing = self.warm_start and hasattr(self, "net_")
+        if continuing:
+            self._check_warm_start_can_continue(device)
         _check_rows(X)
         X, y = validate_data(
             self,
@@ -482,7 +547,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ):
             torch.manual_seed(seed)
             if continuing:
-                self.net_.set_params(max_epochs=self.max_epochs)
+                self._apply_params_to_net(data.X.shape[0])
             else:
                 self.net_ = self._make_net(data.X, seed, device)
                 self.net_.initialize()
@@ -526,17 +591,21 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """The skorch net for the scaled training rows ``X``."""
         n_rows, n_features = X.shape
         low, high = _feature_bounds(X)
-        steps_per_epoch = max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
+        steps_per_epoch = self._steps_per_epoch(n_rows)
         return SGANNet(
             Discriminator,
             module__n_features=n_features,
             module__n_classes=len(self.classes_),
-            module__hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            module__hidden_layer_sizes=_check_layer_sizes(
+                "hidden_layer_sizes", self.hidden_layer_sizes
+            ),
             module__input_noise=self.input_noise,
             module__hidden_noise=self.hidden_noise,
             generator__latent_dim=self.latent_dim,
             generator__n_features=n_features,
-            generator__hidden_layer_sizes=tuple(self.generator_layer_sizes),
+            generator__hidden_layer_sizes=_check_layer_sizes(
+                "generator_layer_sizes", self.generator_layer_sizes
+            ),
             # Generated rows stay in the box of the scaled training rows.
             generator__low=low,
             generator__high=high,
@@ -561,23 +630,130 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             labeled_batch_size=self.labeled_batch_size or self.batch_size,
             train_split=None,
-            callbacks=self._cloned_callbacks(),
+            callbacks=self._cloned_callbacks(steps_per_epoch),
             verbose=self.verbose,
             device=str(device),
         )
 
-    def _cloned_callbacks(self):
+    def _steps_per_epoch(self, n_rows):
+        return max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
+
+    def _check_warm_start_can_continue(self, device):
+        """Refuse a continued fit whose changed parameters need new networks."""
+        net = self.net_
+        built_with = {
+            "hidden_layer_sizes": net.module__hidden_layer_sizes,
+            "generator_layer_sizes": net.generator__hidden_layer_sizes,
+            "latent_dim": net.generator__latent_dim,
+            "input_scaling": _scaling_of(self.scaler_),
+            "generator_start": net.generator_start,
+            "device": torch.device(net.device),
+        }
+        now = {
+            "hidden_layer_sizes": _check_layer_sizes(
+                "hidden_layer_sizes", self.hidden_layer_sizes
+            ),
+            "generator_layer_sizes": _check_layer_sizes(
+                "generator_layer_sizes", self.generator_layer_sizes
+            ),
+            "latent_dim": self.latent_dim,
+            "input_scaling": self.input_scaling,
+            "generator_start": self.generator_start,
+            "device": device,
+        }
+        changed = [name for name in built_with if built_with[name] != now[name]]
+        if changed:
+            details = ", ".join(f"{n} from {built_with[n]!r} to {now[n]!r}" for n in changed)
+            raise ValueError(
+                f"warm_start=True continues the fitted networks, but these parameters "
+                f"changed since they were built: {details}. A change to them needs new "
+                "networks (generator_start: a new initialisation). Set warm_start=False "
+                "to fit afresh, or set the parameters back."
+            )
+
+    def _apply_params_to_net(self, n_rows):
+        """Hand the parameters that may change between warm-started fits to the net."""
+        net = self.net_
+        steps_per_epoch = self._steps_per_epoch(n_rows)
+        # Callbacks start afresh with every fit, as on the first one; cloned
+        # first, so that a refused callback leaves the net as it was.
+        callbacks = self._cloned_callbacks(steps_per_epoch)
+        for optimizer, name, value in (
+            (net.optimizer_, "lr", self.learning_rate),
+            (net.optimizer_generator_, "generator_lr", self.generator_learning_rate),
+        ):
+            # Only a changed rate is written, so that a rate an LRScheduler has
+            # lowered carries on where it was.
+            if getattr(net, name) != value:
+                setattr(net, name, value)
+                for group in optimizer.param_groups:
+                    group["lr"] = value
+        for optimizer in (net.optimizer_, net.optimizer_generator_):
+            for group in optimizer.param_groups:
+                group["betas"] = (self.adam_beta1, group["betas"][1])
+                group["eps"] = self.adam_epsilon
+        for discriminator in (net.module_, net.average_module_.module):
+            discriminator.input_noise.std = self.input_noise
+            for layer in discriminator.hidden_noise:
+                layer.std = self.hidden_noise
+        net.average_module_.decay = self.averaging_decay
+        vars(net).update(
+            module__input_noise=self.input_noise,
+            module__hidden_noise=self.hidden_noise,
+            generator_loss=self.generator_loss,
+            catch_up_steps=self.catch_up_steps,
+            catch_up_threshold=self.catch_up_threshold,
+            unsupervised_weight=self.unsupervised_weight,
+            lr_schedule=self.learning_rate_schedule,
+            averaging_decay=self.averaging_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            labeled_batch_size=self.labeled_batch_size or self.batch_size,
+            steps_per_epoch=steps_per_epoch,
+            verbose=self.verbose,
+            callbacks=callbacks,
+        )
+        net.initialize_callbacks()
+
+    def _cloned_callbacks(self, steps_per_epoch):
         cloned = []
         for item in self.callbacks or []:
             name, callback = item if isinstance(item, tuple) else (None, item)
-            if not isinstance(callback, Callback):
-                raise ValueError(
-                    f"callbacks must hold skorch callbacks (skorch.callbacks.Callback), "
-                    f"got {callback!r}."
-                )
-            callback = clone(callback)
+            self._check_callback(callback)
+            callback = _adapted_to_the_gan(clone(callback), steps_per_epoch)
             cloned.append(callback if name is None else (name, callback))
         return cloned
+
+    def _check_callback(self, callback):
+        """Refuse the skorch callbacks that would do nothing or the wrong thing here."""
+        if not isinstance(callback, Callback):
+            raise ValueError(
+                f"callbacks must hold skorch callbacks (skorch.callbacks.Callback), "
+                f"got {callback!r}."
+            )
+        kind = type(callback).__name__
+        if isinstance(callback, ScoringBase):
+            raise ValueError(
+                f"callbacks holds a {kind}, which SGANClassifier cannot run: training has no "
+                "validation split, and a scorer on the training rows would score the "
+                "unlabeled ones. Score a held-out labeled set between fits instead "
+                "(warm_start=True with max_epochs=1 in a loop), or use cross_val_score "
+                "with sgan_sklearn.model_selection.labeled_scorer."
+            )
+        if isinstance(callback, EarlyStopping) and callback.load_best:
+            raise ValueError(
+                "callbacks holds an EarlyStopping with load_best=True, which would restore "
+                "only the training discriminator, not the averaged weights that predict "
+                "(discriminator_) nor the generator. Use load_best=False, or a "
+                "Checkpoint(load_best=True), which restores all of them."
+            )
+        if isinstance(callback, LRScheduler) and self.learning_rate_schedule != "constant":
+            raise ValueError(
+                f"callbacks holds an LRScheduler, but learning_rate_schedule="
+                f"{self.learning_rate_schedule!r} also sets the learning rates at every step "
+                "and would override it. Use learning_rate_schedule='constant' with an "
+                "LRScheduler, or remove the LRScheduler."
+            )
 
     def _warn_about_termination(self):
         if self.termination_condition_ == "diverged":
@@ -586,7 +762,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 f"The weights of the last completed epoch ({self.n_iter_}) were restored. "
                 "Lower learning_rate / generator_learning_rate or raise adam_epsilon.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=_user_stacklevel(),
             )
         elif self.termination_condition_ == "interrupted":
             warnings.warn(
@@ -594,7 +770,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 f"the weights of the last completed epoch ({self.n_iter_}). Call fit with "
                 "warm_start=True to continue.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=_user_stacklevel(),
             )
 
     # ----- predict -------------------------------------------------------
