@@ -1,5 +1,6 @@
 """SGANClassifier: a semi-supervised GAN behind a scikit-learn estimator face."""
 
+import copy
 import math
 import os
 import sys
@@ -775,14 +776,22 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
+        # Inference runs in float64 on a copy of the averaged weights: in float32,
+        # which rows share a batch changes the matmul's summation order and the
+        # probabilities by ~1e-8, so that a row's prediction depended on its
+        # neighbours (scikit-learn's check_methods_sample_order_invariance failed).
+        # float64 brings that down to ~1e-16; the copy costs a few MB at most.
+        discriminator = copy.deepcopy(self.discriminator_).double().eval()
+        batches = self.net_.get_iterator(X_scaled, training=False)
         # Filled batch by batch: collecting per-batch arrays and concatenating them
-        # (skorch's predict_proba) doubled the output and fragmented the heap, so
-        # that fit's resident memory grew to ~5x the input on glibc.
+        # doubled the output and fragmented the heap, so that fit's resident
+        # memory grew to ~5x the input on glibc.
         proba = np.empty((X_scaled.shape[0], len(self.classes_)))
         start = 0
-        with _torch_threads(self.n_threads):
-            for logits in self.net_.forward_iter(X_scaled):
-                proba[start : start + len(logits)] = torch.softmax(logits.double(), dim=1)
+        with torch.inference_mode(), _torch_threads(self.n_threads):
+            for x in batches:
+                logits = discriminator(x.double())
+                proba[start : start + len(logits)] = torch.softmax(logits, dim=1).cpu()
                 start += len(logits)
         return proba
 

@@ -330,12 +330,18 @@ def test_no_tensors_outside_cuda_dependent_attributes(
 
 
 # ----- prediction in batches and from threads -------------------------------------
-def test_predict_proba_is_batched_and_row_independent(fitted):
-    X = np.random.default_rng(1).normal(size=(5000, 4)) * 3
-    proba = fitted.predict_proba(X)
-    assert_valid_proba(proba, 5000, 3)
-    halves = np.r_[fitted.predict_proba(X[:2500]), fitted.predict_proba(X[2500:])]
-    np.testing.assert_allclose(proba, halves, rtol=1e-6, atol=1e-9)
+def test_predictions_do_not_depend_on_row_order_or_batch_composition():
+    # The default networks, where float32 inference once gave probabilities that
+    # moved by ~4e-7 with the rows that shared a batch.
+    X, y = three_blobs(n_features=20)
+    clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=3, random_state=0).fit(X, y)
+    X_new = np.random.default_rng(1).normal(size=(3000, 20)) * 3
+    proba = clf.predict_proba(X_new)
+    assert_valid_proba(proba, 3000, 3)
+    order = np.random.default_rng(2).permutation(3000)
+    in_sevens = np.concatenate([clf.predict_proba(X_new[i : i + 7]) for i in range(0, 3000, 7)])
+    for other in (clf.predict_proba(X_new[order])[np.argsort(order)], in_sevens):
+        np.testing.assert_allclose(other, proba, rtol=1e-12, atol=1e-15)
 
 
 def test_predict_proba_from_threads(fitted):
@@ -379,5 +385,6 @@ def test_random_small_data_sets(dataset):
     assert_valid_proba(proba, len(y), len(clf.classes_))
     assert -1 not in list(clf.classes_)
     assert set(clf.classes_) == set(labeled)
-    assert set(clf.predict(X)) <= set(clf.classes_)
-    assert set(clf.transduction_) <= set(clf.classes_)
+    np.testing.assert_array_equal(clf.transduction_, clf.predict(X))
+    reversed_rows = X.iloc[::-1] if isinstance(X, pd.DataFrame) else X[::-1]
+    np.testing.assert_allclose(clf.predict_proba(reversed_rows), proba[::-1], rtol=1e-12)
