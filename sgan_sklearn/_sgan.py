@@ -867,6 +867,39 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # ----- persistence ---------------------------------------------------
+    def save(self, path):
+        """Write the fitted estimator to a model file that cannot run code on load.
+
+        The file (a zip archive of ``metadata.json`` and ``weights.pt``) holds
+        the constructor parameters, the fitted attributes, the scaler's
+        statistics, the network and optimizer weights and the training history,
+        as JSON and tensors only; :func:`sgan_sklearn.load` reads it with
+        ``torch.load(weights_only=True)``. Use it to share models: unlike pickle
+        or joblib files, which can run any code when loaded and are for trusted
+        files only, a model file from anyone is safe to load.
+
+        The loaded estimator gives bitwise the same ``predict_proba`` and can
+        continue training with ``warm_start=True``. ``callbacks`` are not stored
+        (they may hold any Python object): the loaded estimator has
+        ``callbacks=None``, and a ``RandomState`` instance as ``random_state`` is
+        stored as None.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the file (overwritten if it exists).
+
+        Returns
+        -------
+        self : object
+            The estimator, unchanged.
+        """
+        from ._persistence import save
+
+        check_is_fitted(self)
+        save(self, path)
+        return self
+
     def __getstate__(self):
         # BaseEstimator may return the live __dict__: stamp a copy.
         return dict(super().__getstate__(), _sgan_sklearn_version=_package_version())

@@ -2,12 +2,10 @@
 persistence, batched and concurrent prediction, and random small data sets."""
 
 import copy
-import pickle
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,9 +24,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback, EarlyStopping
-from skorch.exceptions import DeviceWarning
 
-import sgan_sklearn
 from sgan_sklearn import SGANClassifier
 
 
@@ -280,53 +276,6 @@ def test_warm_start_refuses_parameters_that_need_new_networks(fitted, data, name
     assert clf.n_iter_ == fitted.n_iter_
     clf.set_params(warm_start=False).fit(X, y)
     assert clf.get_params()[name] == value
-
-
-# ----- persistence ---------------------------------------------------------------
-def test_pickle_and_joblib_give_identical_predictions(fitted, data, tmp_path):
-    X, _ = data
-    expected = fitted.predict_proba(X)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        from_pickle = pickle.loads(pickle.dumps(fitted))
-        joblib.dump(fitted, tmp_path / "model.joblib")
-        from_joblib = joblib.load(tmp_path / "model.joblib")
-    np.testing.assert_array_equal(from_pickle.predict_proba(X), expected)
-    np.testing.assert_array_equal(from_joblib.predict_proba(X), expected)
-    assert "_sgan_sklearn_version" not in vars(from_pickle)
-    assert "_sgan_sklearn_version" not in vars(fitted)
-
-
-def test_pickle_records_the_package_version(fitted):
-    state = fitted.__getstate__()
-    assert state["_sgan_sklearn_version"] == sgan_sklearn.__version__
-    state["_sgan_sklearn_version"] = "0.0.1"
-    restored = SGANClassifier.__new__(SGANClassifier)
-    with pytest.warns(UserWarning, match=r"0\.0\.1.*" + sgan_sklearn.__version__ + ".*Refit"):
-        restored.__setstate__(state)
-    assert "_sgan_sklearn_version" not in vars(restored)
-
-
-def test_model_fitted_on_cuda_loads_on_cpu(fitted, data):
-    if torch.cuda.is_available():
-        pytest.skip("needs a machine without CUDA")
-    X, _ = data
-    expected = fitted.predict_proba(X)
-    on_cuda = copy.copy(fitted)
-    on_cuda.net_ = copy.copy(fitted.net_)
-    on_cuda.net_.device = "cuda"
-    on_cuda.device = "cuda"
-    with pytest.warns(DeviceWarning):
-        restored = pickle.loads(pickle.dumps(on_cuda))
-    assert torch.device(restored.net_.device).type == "cpu"
-    assert all(p.device.type == "cpu" for p in restored.discriminator_.parameters())
-    np.testing.assert_array_equal(restored.predict_proba(X), expected)
-
-
-def test_no_tensors_outside_cuda_dependent_attributes(
-    fitted, tensors_outside_cuda_mapped_attributes
-):
-    assert not tensors_outside_cuda_mapped_attributes(fitted.net_)
 
 
 # ----- prediction in batches and from threads -------------------------------------
