@@ -253,8 +253,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         steps of each call to ``fit`` and then lowers them linearly, step by
         step, to 0 at its last step, so the weights settle at the end of the
         budget. The schedule restarts with every ``fit`` call (also with
-        ``warm_start``). Use ``"constant"`` with a skorch ``LRScheduler`` in
-        ``callbacks``, which would be overridden otherwise.
+        ``warm_start``). A skorch ``LRScheduler`` in ``callbacks`` needs
+        ``"constant"``; with ``"linear_decay"``, which would override it, fit
+        raises a ValueError.
 
     adam_beta1 : float, default=0.5
         Adam's first-moment decay, for both optimizers (0.5 is the usual GAN
@@ -281,14 +282,37 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         Measured on digits and MNIST in ``docs/benchmarks.md``.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
-        Extra skorch callbacks (e.g. ``EarlyStopping(monitor="train_loss")``,
-        ``Checkpoint``, ``LRScheduler``). They are cloned in ``fit``; the
-        objects passed are never modified.
+        Extra skorch callbacks. They are cloned at every ``fit`` (also with
+        ``warm_start``); the objects passed are never modified. Supported:
+        ``EarlyStopping(monitor="train_loss")`` (or another history key),
+        ``Checkpoint`` (the clone also saves the averaged discriminator, the
+        generator and its optimizer, so ``load_best=True`` restores the whole
+        GAN), ``LRScheduler`` (drives the discriminator's optimizer; only with
+        ``learning_rate_schedule="constant"``), ``GradientNormClipping`` (clips
+        the discriminator's gradients) and ``ProgressBar``. Refused with a
+        ValueError that says why: ``EpochScoring`` and ``BatchScoring`` (training
+        has no validation split, and the training rows are mostly unlabeled) and
+        ``EarlyStopping(load_best=True)`` (it would restore the training
+        discriminator only, not the averaged weights that predict).
 
     warm_start : bool, default=False
         If True and the estimator is fitted on the same classes and features,
-        ``fit`` continues training from the current weights for another
-        ``max_epochs`` epochs.
+        ``fit`` continues training from the current weights (and optimizer
+        states) for another ``max_epochs`` epochs. Parameters changed with
+        ``set_params`` since the last fit apply to the continued fit:
+        ``max_epochs``, ``batch_size``, ``labeled_batch_size``,
+        ``min_steps_per_epoch``, both learning rates (a rate that did not change
+        keeps any value an ``LRScheduler`` gave it), ``learning_rate_schedule``,
+        ``adam_beta1``, ``adam_epsilon``, ``input_noise``, ``hidden_noise``,
+        ``generator_loss``, ``catch_up_steps``, ``catch_up_threshold``,
+        ``unsupervised_weight``, ``averaging_decay``, ``callbacks`` (cloned
+        afresh), ``verbose``, ``n_threads`` and ``random_state`` (seeds the new
+        noise). A change to ``hidden_layer_sizes``, ``generator_layer_sizes``,
+        ``latent_dim``, ``input_scaling`` (the scaler is fitted once),
+        ``generator_start`` (it only shapes the initialisation) or ``device``
+        needs new networks: ``fit`` raises a ValueError naming the parameters;
+        set ``warm_start=False`` to fit afresh. A model loaded with
+        :func:`sgan_sklearn.load` continues as well.
 
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch (discriminator loss
@@ -356,6 +380,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     See Also
     --------
+    sgan_sklearn.load : Load a model written by :meth:`save`.
     sklearn.semi_supervised.LabelSpreading : Graph-based semi-supervised learning.
     sklearn.semi_supervised.SelfTrainingClassifier : Self-training meta-estimator.
 
@@ -375,11 +400,21 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     >>> X, y = load_iris(return_X_y=True)
     >>> y = y.copy()
     >>> y[np.random.default_rng(0).random(len(y)) < 0.7] = -1
-    >>> clf = SGANClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> clf = SGANClassifier(max_epochs=2, min_steps_per_epoch=20, random_state=0).fit(X, y)
     >>> clf.classes_
     array([0, 1, 2])
     >>> clf.predict_proba(X[:2]).shape
     (2, 3)
+
+    Save it to a model file that is safe to share, and load it back:
+
+    >>> import os, tempfile
+    >>> import sgan_sklearn
+    >>> path = os.path.join(tempfile.mkdtemp(), "iris.sgan")
+    >>> _ = clf.save(path)
+    >>> loaded = sgan_sklearn.load(path)
+    >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
+    True
     """
 
     _parameter_constraints: dict = {

@@ -116,6 +116,37 @@ def test_no_gpu_tensors_outside_skorchs_mapped_attributes(
     assert not tensors_outside_cuda_mapped_attributes(fitted_cuda.net_)
 
 
+def test_gpu_model_file_loads_and_predicts_where_cuda_is_hidden(fitted_cuda, digits, tmp_path):
+    X = digits[0]
+    fitted_cuda.save(tmp_path / "model.sgan")
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "expected.npy", fitted_cuda.predict_proba(X))
+    script = textwrap.dedent(
+        """
+        import sys
+        import numpy as np, torch
+        import sgan_sklearn
+        assert not torch.cuda.is_available()
+        folder = sys.argv[1]
+        model = sgan_sklearn.load(folder + "/model.sgan")
+        assert model.device == "cpu"
+        proba = model.predict_proba(np.load(folder + "/X.npy"))
+        np.testing.assert_allclose(proba, np.load(folder + "/expected.npy"), atol=1e-12)
+        print("ok")
+        """
+    )
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
 def test_gpu_model_unpickles_and_predicts_where_cuda_is_hidden(fitted_cuda, digits, tmp_path):
     X = digits[0]
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(copy.deepcopy(fitted_cuda)))
