@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
+from sgan_sklearn._labels import UNLABELED
 from sgan_sklearn.datasets import load_mnist
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MNIST_PATH = REPO_ROOT.parent / "shared" / "data" / "mnist"
 DEFAULT_ADULT_PATH = REPO_ROOT.parent / "shared" / "data" / "adult"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-UNLABELED = -1
 
 
 def mnist_100_split(y_train, n_per_class, seed):

@@ -16,6 +16,7 @@ import torch
 from scipy import sparse
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, EpochTimer, PassthroughScoring, PrintLog, ProgressBar
+from skorch.utils import TeeGenerator
 from torch.nn import functional as F
 
 from ._modules import ExponentialAverage, Generator
@@ -210,7 +211,7 @@ class SGANNet(NeuralNet):
             callbacks.append((name, scoring))
         callbacks.append(("print_log", PrintLog()))
         if self.verbose >= 2:
-            callbacks.append(("progress_bar", ProgressBar()))
+            callbacks.append(("progress_bar", ProgressBar(batches_per_epoch=self.steps_per_epoch)))
         return callbacks
 
     # ----- initialisation ------------------------------------------------
@@ -316,6 +317,14 @@ class SGANNet(NeuralNet):
         discriminator_loss = supervised + self.unsupervised_weight * unsupervised
         self.optimizer_.zero_grad(set_to_none=True)
         discriminator_loss.backward()
+        # As skorch's own train step does, so that GradientNormClipping and other
+        # gradient callbacks act on the discriminator's gradients before its step.
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
+        )
         self.optimizer_.step()
         self.average_module_.update_parameters(self.module_)
 

@@ -1,6 +1,9 @@
 """SGANClassifier: a semi-supervised GAN behind a scikit-learn estimator face."""
 
+import copy
 import math
+import os
+import sys
 import threading
 import warnings
 from contextlib import contextmanager
@@ -8,6 +11,7 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
+import sklearn
 import torch
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
@@ -18,7 +22,8 @@ from sklearn.utils import _safe_indexing, column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.sparsefuncs import min_max_axis
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping, LRScheduler, ProgressBar
+from skorch.callbacks.scoring import ScoringBase
 
 from ._labels import encode_labels, labeled_mask
 from ._modules import Discriminator
@@ -53,21 +58,12 @@ _AUTO_LAYER_SIZES = {
 }
 
 
-def _layer_sizes(value, name, n_features):
-    """The layer widths for parameter ``name``: validated, with "auto" resolved."""
-    if isinstance(value, str):
-        if value != "auto":
-            raise ValueError(f"{name} must be 'auto' or a tuple of positive ints, got {value!r}.")
+def _resolve_layer_sizes(name, sizes, n_features):
+    """The layer widths for parameter ``name``, with "auto" resolved for ``n_features``."""
+    sizes = _check_layer_sizes(name, sizes)
+    if sizes == "auto":
         return _AUTO_LAYER_SIZES[name]["wide" if n_features >= WIDE_INPUT else "narrow"]
-    sizes = tuple(np.ravel(value).tolist()) if np.ndim(value) else (value,)
-    if not all(isinstance(w, Integral) and not isinstance(w, bool) and w > 0 for w in sizes):
-        raise ValueError(
-            f"{name} must hold positive ints (layer widths), got {value!r}; e.g. "
-            f"{name}={_AUTO_LAYER_SIZES[name]['narrow']} or {name}='auto'."
-        )
-    if name == "hidden_layer_sizes" and not sizes:
-        raise ValueError(f"{name} needs at least one hidden layer, got {value!r}.")
-    return tuple(int(w) for w in sizes)
+    return sizes
 
 
 def _check_rows(X):
@@ -79,6 +75,43 @@ def _check_rows(X):
             "sample, shape (n_samples, n_features). Flatten images first, e.g. "
             "X.reshape(len(X), -1), or put a FunctionTransformer that does it in a Pipeline."
         )
+
+
+def _check_layer_sizes(name, sizes):
+    """Widths of hidden layers as a tuple of positive ints.
+
+    Checked as scikit-learn's MLP does, at fit: torch would otherwise fail deep
+    inside the first step (or build an empty layer) for a zero or negative width.
+    """
+    if isinstance(sizes, str):
+        return sizes  # "auto", the only string the parameter constraints let through
+    widths = tuple(sizes)
+    bad = [w for w in widths if not isinstance(w, Integral) or isinstance(w, bool) or w <= 0]
+    if bad:
+        raise ValueError(
+            f"{name} must hold positive integer layer widths, got {sizes!r} "
+            f"(invalid: {', '.join(map(repr, bad))}); e.g. {name}=(100, 100) or 'auto'."
+        )
+    if name == "hidden_layer_sizes" and not widths:
+        raise ValueError(
+            "hidden_layer_sizes must hold at least one layer width, got (); "
+            "e.g. hidden_layer_sizes=(100, 100) or 'auto'."
+        )
+    return tuple(int(w) for w in widths)
+
+
+# Warnings from fit point at the first frame outside these packages: the user's
+# line, even through scikit-learn's fit wrapper or a Pipeline (what Python 3.12's
+# ``skip_file_prefixes`` does, computed here so that 3.10 and 3.11 get it too).
+_INTERNAL_PREFIXES = tuple(os.path.dirname(path) + os.sep for path in (__file__, sklearn.__file__))
+
+
+def _user_stacklevel():
+    """``stacklevel`` for a ``warnings.warn`` in the caller that names the user's frame."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL_PREFIXES):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 @contextmanager
@@ -103,6 +136,13 @@ def _floor_scale(scaler):
     scaler.scale_ = np.maximum(scaler.scale_, np.sqrt(np.mean(scaler.scale_**2)))
 
 
+def _scaling_of(scaler):
+    """The ``input_scaling`` that made ``scaler``."""
+    if scaler is None:
+        return None
+    return "standard" if isinstance(scaler, StandardScaler) else "minmax"
+
+
 def _torch_seed(random_state):
     """A 63-bit seed from ``random_state`` without touching global RNG state."""
     if random_state is None:
@@ -117,6 +157,26 @@ def _package_version():
     from . import __version__
 
     return __version__
+
+
+def _adapted_to_the_gan(callback, steps_per_epoch):
+    """A cloned skorch callback, told what it cannot know about the GAN's net."""
+    if isinstance(callback, ProgressBar) and callback.batches_per_epoch == "auto":
+        # skorch counts rows / batch_size; an epoch here is steps_per_epoch steps.
+        callback.batches_per_epoch = steps_per_epoch
+    if isinstance(callback, Checkpoint):
+        # skorch saves module_ (the training discriminator) only: also keep what
+        # predicts (the average) and the generator, so that load_best=True and
+        # net_.load_params(checkpoint=...) restore the whole GAN.
+        files = {}
+        if callback.f_params is not None:
+            files.update(f_generator="generator.pt", f_average_module="average_module.pt")
+        if callback.f_optimizer is not None:
+            files["f_optimizer_generator"] = "optimizer_generator.pt"
+        for key, filename in files.items():
+            if getattr(callback, key, None) is None:
+                setattr(callback, key, filename)
+    return callback
 
 
 class SGANClassifier(ClassifierMixin, BaseEstimator):
@@ -223,8 +283,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         steps of each call to ``fit`` and then lowers them linearly, step by
         step, to 0 at its last step, so the weights settle at the end of the
         budget. The schedule restarts with every ``fit`` call (also with
-        ``warm_start``). Use ``"constant"`` with a skorch ``LRScheduler`` in
-        ``callbacks``, which would be overridden otherwise.
+        ``warm_start``). A skorch ``LRScheduler`` in ``callbacks`` needs
+        ``"constant"``; with ``"linear_decay"``, which would override it, fit
+        raises a ValueError.
 
     adam_beta1 : float, default=0.5
         Adam's first-moment decay, for both optimizers (0.5 is the usual GAN
@@ -251,14 +312,37 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         Measured on digits and MNIST in ``docs/benchmarks.md``.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
-        Extra skorch callbacks (e.g. ``EarlyStopping(monitor="train_loss")``,
-        ``Checkpoint``, ``LRScheduler``). They are cloned in ``fit``; the
-        objects passed are never modified.
+        Extra skorch callbacks. They are cloned at every ``fit`` (also with
+        ``warm_start``); the objects passed are never modified. Supported:
+        ``EarlyStopping(monitor="train_loss")`` (or another history key),
+        ``Checkpoint`` (the clone also saves the averaged discriminator, the
+        generator and its optimizer, so ``load_best=True`` restores the whole
+        GAN), ``LRScheduler`` (drives the discriminator's optimizer; only with
+        ``learning_rate_schedule="constant"``), ``GradientNormClipping`` (clips
+        the discriminator's gradients) and ``ProgressBar``. Refused with a
+        ValueError that says why: ``EpochScoring`` and ``BatchScoring`` (training
+        has no validation split, and the training rows are mostly unlabeled) and
+        ``EarlyStopping(load_best=True)`` (it would restore the training
+        discriminator only, not the averaged weights that predict).
 
     warm_start : bool, default=False
         If True and the estimator is fitted on the same classes and features,
-        ``fit`` continues training from the current weights for another
-        ``max_epochs`` epochs.
+        ``fit`` continues training from the current weights (and optimizer
+        states) for another ``max_epochs`` epochs. Parameters changed with
+        ``set_params`` since the last fit apply to the continued fit:
+        ``max_epochs``, ``batch_size``, ``labeled_batch_size``,
+        ``min_steps_per_epoch``, both learning rates (a rate that did not change
+        keeps any value an ``LRScheduler`` gave it), ``learning_rate_schedule``,
+        ``adam_beta1``, ``adam_epsilon``, ``input_noise``, ``hidden_noise``,
+        ``generator_loss``, ``catch_up_steps``, ``catch_up_threshold``,
+        ``unsupervised_weight``, ``averaging_decay``, ``callbacks`` (cloned
+        afresh), ``verbose``, ``n_threads`` and ``random_state`` (seeds the new
+        noise). A change to ``hidden_layer_sizes``, ``generator_layer_sizes``,
+        ``latent_dim``, ``input_scaling`` (the scaler is fitted once),
+        ``generator_start`` (it only shapes the initialisation) or ``device``
+        needs new networks: ``fit`` raises a ValueError naming the parameters;
+        set ``warm_start=False`` to fit afresh. A model loaded with
+        :func:`sgan_sklearn.load` continues as well.
 
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch (discriminator loss
@@ -342,6 +426,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     See Also
     --------
+    sgan_sklearn.load : Load a model written by :meth:`save`.
     sklearn.semi_supervised.LabelSpreading : Graph-based semi-supervised learning.
     sklearn.semi_supervised.SelfTrainingClassifier : Self-training meta-estimator.
 
@@ -361,11 +446,21 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     >>> X, y = load_iris(return_X_y=True)
     >>> y = y.copy()
     >>> y[np.random.default_rng(0).random(len(y)) < 0.7] = -1
-    >>> clf = SGANClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> clf = SGANClassifier(max_epochs=2, min_steps_per_epoch=20, random_state=0).fit(X, y)
     >>> clf.classes_
     array([0, 1, 2])
     >>> clf.predict_proba(X[:2]).shape
     (2, 3)
+
+    Save it to a model file that is safe to share, and load it back:
+
+    >>> import os, tempfile
+    >>> import sgan_sklearn
+    >>> path = os.path.join(tempfile.mkdtemp(), "iris.sgan")
+    >>> _ = clf.save(path)
+    >>> loaded = sgan_sklearn.load(path)
+    >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
+    True
     """
 
     _parameter_constraints: dict = {
@@ -494,7 +589,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             Fitted estimator.
         """
         device = self._check_device()
+        _check_layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
+        _check_layer_sizes("generator_layer_sizes", self.generator_layer_sizes)
         continuing = self.warm_start and hasattr(self, "net_")
+        if continuing:
+            self._check_warm_start_can_continue(device)
         _check_rows(X)
         X, y = validate_data(
             self,
@@ -512,9 +611,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 "to start afresh."
             )
         if not continuing:
-            hidden_sizes = _layer_sizes(self.hidden_layer_sizes, "hidden_layer_sizes", X.shape[1])
-            generator_sizes = _layer_sizes(
-                self.generator_layer_sizes, "generator_layer_sizes", X.shape[1]
+            hidden_sizes = _resolve_layer_sizes(
+                "hidden_layer_sizes", self.hidden_layer_sizes, X.shape[1]
+            )
+            generator_sizes = _resolve_layer_sizes(
+                "generator_layer_sizes", self.generator_layer_sizes, X.shape[1]
             )
             self.hidden_layer_sizes_, self.generator_layer_sizes_ = hidden_sizes, generator_sizes
             self.classes_ = classes
@@ -538,7 +639,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ):
             torch.manual_seed(seed)
             if continuing:
-                self.net_.set_params(max_epochs=self.max_epochs)
+                self._apply_params_to_net(data.X.shape[0])
             else:
                 self.net_ = self._make_net(data.X, seed, device)
                 self.net_.initialize()
@@ -582,7 +683,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """The skorch net for the scaled training rows ``X``."""
         n_rows, n_features = X.shape
         low, high = _feature_bounds(X)
-        steps_per_epoch = max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
+        steps_per_epoch = self._steps_per_epoch(n_rows)
         dtype = training_dtype(self.precision, device)
         return SGANNet(
             Discriminator,
@@ -620,23 +721,134 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             labeled_batch_size=self.labeled_batch_size or self.batch_size,
             train_split=None,
-            callbacks=self._cloned_callbacks(),
+            callbacks=self._cloned_callbacks(steps_per_epoch),
             verbose=self.verbose,
             device=str(device),
         )
 
-    def _cloned_callbacks(self):
+    def _steps_per_epoch(self, n_rows):
+        return max(math.ceil(n_rows / self.batch_size), self.min_steps_per_epoch)
+
+    def _check_warm_start_can_continue(self, device):
+        """Refuse a continued fit whose changed parameters need new networks."""
+        net = self.net_
+        built_with = {
+            "hidden_layer_sizes": net.module__hidden_layer_sizes,
+            "generator_layer_sizes": net.generator__hidden_layer_sizes,
+            "latent_dim": net.generator__latent_dim,
+            "input_scaling": _scaling_of(self.scaler_),
+            "generator_start": net.generator_start,
+            "device": torch.device(net.device),
+        }
+        now = {
+            "hidden_layer_sizes": _resolve_layer_sizes(
+                "hidden_layer_sizes", self.hidden_layer_sizes, self.n_features_in_
+            ),
+            "generator_layer_sizes": _resolve_layer_sizes(
+                "generator_layer_sizes", self.generator_layer_sizes, self.n_features_in_
+            ),
+            "latent_dim": self.latent_dim,
+            "input_scaling": self.input_scaling,
+            "generator_start": self.generator_start,
+            "device": device,
+        }
+        changed = [name for name in built_with if built_with[name] != now[name]]
+        if changed:
+            details = ", ".join(f"{n} from {built_with[n]!r} to {now[n]!r}" for n in changed)
+            raise ValueError(
+                f"warm_start=True continues the fitted networks, but these parameters "
+                f"changed since they were built: {details}. A change to them needs new "
+                "networks (generator_start: a new initialisation). Set warm_start=False "
+                "to fit afresh, or set the parameters back."
+            )
+
+    def _apply_params_to_net(self, n_rows):
+        """Hand the parameters that may change between warm-started fits to the net."""
+        net = self.net_
+        steps_per_epoch = self._steps_per_epoch(n_rows)
+        # Callbacks start afresh with every fit, as on the first one; cloned
+        # first, so that a refused callback leaves the net as it was.
+        callbacks = self._cloned_callbacks(steps_per_epoch)
+        for optimizer, name, value in (
+            (net.optimizer_, "lr", self.learning_rate),
+            (net.optimizer_generator_, "generator_lr", self.generator_learning_rate),
+        ):
+            # Only a changed rate is written, so that a rate an LRScheduler has
+            # lowered carries on where it was.
+            if getattr(net, name) != value:
+                setattr(net, name, value)
+                for group in optimizer.param_groups:
+                    group["lr"] = value
+        for optimizer in (net.optimizer_, net.optimizer_generator_):
+            for group in optimizer.param_groups:
+                group["betas"] = (self.adam_beta1, group["betas"][1])
+                group["eps"] = self.adam_epsilon
+        for discriminator in (net.module_, net.average_module_.module):
+            discriminator.input_noise.std = self.input_noise
+            for layer in discriminator.hidden_noise:
+                layer.std = self.hidden_noise
+        net.average_module_.decay = self.averaging_decay
+        dtype = training_dtype(self.precision, net.device)
+        net.module_.compute_dtype = net.generator_.compute_dtype = dtype
+        vars(net).update(
+            module__compute_dtype=dtype,
+            generator__compute_dtype=dtype,
+            module__input_noise=self.input_noise,
+            module__hidden_noise=self.hidden_noise,
+            generator_loss=self.generator_loss,
+            catch_up_steps=self.catch_up_steps,
+            catch_up_threshold=self.catch_up_threshold,
+            unsupervised_weight=self.unsupervised_weight,
+            lr_schedule=self.learning_rate_schedule,
+            averaging_decay=self.averaging_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            labeled_batch_size=self.labeled_batch_size or self.batch_size,
+            steps_per_epoch=steps_per_epoch,
+            verbose=self.verbose,
+            callbacks=callbacks,
+        )
+        net.initialize_callbacks()
+
+    def _cloned_callbacks(self, steps_per_epoch):
         cloned = []
         for item in self.callbacks or []:
             name, callback = item if isinstance(item, tuple) else (None, item)
-            if not isinstance(callback, Callback):
-                raise ValueError(
-                    f"callbacks must hold skorch callbacks (skorch.callbacks.Callback), "
-                    f"got {callback!r}."
-                )
-            callback = clone(callback)
+            self._check_callback(callback)
+            callback = _adapted_to_the_gan(clone(callback), steps_per_epoch)
             cloned.append(callback if name is None else (name, callback))
         return cloned
+
+    def _check_callback(self, callback):
+        """Refuse the skorch callbacks that would do nothing or the wrong thing here."""
+        if not isinstance(callback, Callback):
+            raise ValueError(
+                f"callbacks must hold skorch callbacks (skorch.callbacks.Callback), "
+                f"got {callback!r}."
+            )
+        kind = type(callback).__name__
+        if isinstance(callback, ScoringBase):
+            raise ValueError(
+                f"callbacks holds a {kind}, which SGANClassifier cannot run: training has no "
+                "validation split, and a scorer on the training rows would score the "
+                "unlabeled ones. Score a held-out labeled set between fits instead "
+                "(warm_start=True with max_epochs=1 in a loop), or use cross_val_score "
+                "with sgan_sklearn.model_selection.labeled_scorer."
+            )
+        if isinstance(callback, EarlyStopping) and callback.load_best:
+            raise ValueError(
+                "callbacks holds an EarlyStopping with load_best=True, which would restore "
+                "only the training discriminator, not the averaged weights that predict "
+                "(discriminator_) nor the generator. Use load_best=False, or a "
+                "Checkpoint(load_best=True), which restores all of them."
+            )
+        if isinstance(callback, LRScheduler) and self.learning_rate_schedule != "constant":
+            raise ValueError(
+                f"callbacks holds an LRScheduler, but learning_rate_schedule="
+                f"{self.learning_rate_schedule!r} also sets the learning rates at every step "
+                "and would override it. Use learning_rate_schedule='constant' with an "
+                "LRScheduler, or remove the LRScheduler."
+            )
 
     def _warn_about_termination(self):
         if self.termination_condition_ == "diverged":
@@ -645,7 +857,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 f"The weights of the last completed epoch ({self.n_iter_}) were restored. "
                 "Lower learning_rate / generator_learning_rate or raise adam_epsilon.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=_user_stacklevel(),
             )
         elif self.termination_condition_ == "interrupted":
             warnings.warn(
@@ -653,19 +865,27 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 f"the weights of the last completed epoch ({self.n_iter_}). Call fit with "
                 "warm_start=True to continue.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=_user_stacklevel(),
             )
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
+        # Inference runs in float64 on a copy of the averaged weights: in float32,
+        # which rows share a batch changes the matmul's summation order and the
+        # probabilities by ~1e-8, so that a row's prediction depended on its
+        # neighbours (scikit-learn's check_methods_sample_order_invariance failed).
+        # float64 brings that down to ~1e-16; the copy costs a few MB at most.
+        discriminator = copy.deepcopy(self.discriminator_).double().eval()
+        batches = self.net_.get_iterator(X_scaled, training=False)
         # Filled batch by batch: collecting per-batch arrays and concatenating them
-        # (skorch's predict_proba) doubled the output and fragmented the heap, so
-        # that fit's resident memory grew to ~5x the input on glibc.
+        # doubled the output and fragmented the heap, so that fit's resident
+        # memory grew to ~5x the input on glibc.
         proba = np.empty((X_scaled.shape[0], len(self.classes_)))
         start = 0
-        with _torch_threads(self.n_threads):
-            for logits in self.net_.forward_iter(X_scaled):
-                proba[start : start + len(logits)] = torch.softmax(logits.double(), dim=1)
+        with torch.inference_mode(), _torch_threads(self.n_threads):
+            for x in batches:
+                logits = discriminator(x.double())
+                proba[start : start + len(logits)] = torch.softmax(logits, dim=1).cpu()
                 start += len(logits)
         return proba
 
@@ -741,6 +961,39 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # ----- persistence ---------------------------------------------------
+    def save(self, path):
+        """Write the fitted estimator to a model file that cannot run code on load.
+
+        The file (a zip archive of ``metadata.json`` and ``weights.pt``) holds
+        the constructor parameters, the fitted attributes, the scaler's
+        statistics, the network and optimizer weights and the training history,
+        as JSON and tensors only; :func:`sgan_sklearn.load` reads it with
+        ``torch.load(weights_only=True)``. Use it to share models: unlike pickle
+        or joblib files, which can run any code when loaded and are for trusted
+        files only, a model file from anyone is safe to load.
+
+        The loaded estimator gives bitwise the same ``predict_proba`` and can
+        continue training with ``warm_start=True``. ``callbacks`` are not stored
+        (they may hold any Python object): the loaded estimator has
+        ``callbacks=None``, and a ``RandomState`` instance as ``random_state`` is
+        stored as None.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the file (overwritten if it exists).
+
+        Returns
+        -------
+        self : object
+            The estimator, unchanged.
+        """
+        from ._persistence import save
+
+        check_is_fitted(self)
+        save(self, path)
+        return self
+
     def __getstate__(self):
         # BaseEstimator may return the live __dict__: stamp a copy.
         return dict(super().__getstate__(), _sgan_sklearn_version=_package_version())

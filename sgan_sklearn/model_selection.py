@@ -19,23 +19,9 @@ from sklearn.model_selection._split import _BaseKFold
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_array, column_or_1d
 
+from ._labels import labeled_mask
+
 __all__ = ["SemiSupervisedStratifiedKFold", "labeled_scorer"]
-
-UNLABELED = -1
-
-
-def _labeled_mask(y):
-    """Return a boolean mask of the rows of `y` whose label is not -1.
-
-    Works for integer, float and object arrays; in object arrays only elements equal to the
-    number -1 count as unlabeled, so the string "-1" is an ordinary label.
-    """
-    y = np.asarray(y)
-    if y.dtype.kind in "US":
-        # Fixed-width strings cannot hold the number -1, and before NumPy 2 comparing them
-        # with it returned a single scalar instead of an elementwise mask.
-        return np.ones(y.shape[0], dtype=bool)
-    return y != UNLABELED
 
 
 class SemiSupervisedStratifiedKFold(_BaseKFold):
@@ -128,7 +114,7 @@ class SemiSupervisedStratifiedKFold(_BaseKFold):
 
     def _iter_test_indices(self, X, y, groups):
         y = column_or_1d(y)
-        labeled_indices = np.flatnonzero(_labeled_mask(y))
+        labeled_indices = np.flatnonzero(labeled_mask(y))
         if labeled_indices.size == 0:
             raise ValueError(
                 "y has no labeled rows: every label is -1. Cross-validation needs labeled rows "
@@ -191,7 +177,7 @@ class _LabeledScorer:
         score : float
             The wrapped scorer's value on the labeled rows.
         """
-        labeled = _labeled_mask(y_true)
+        labeled = labeled_mask(y_true)
         if not labeled.any():
             raise ValueError(
                 "This test fold has no labeled rows (every label in y is -1), so it cannot be "

@@ -14,23 +14,14 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from conftest import ACCURATE, InterruptInEpoch
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
-from skorch.callbacks import Callback
 
 from sgan_sklearn import SGANClassifier
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-
-SMALL = dict(
-    hidden_layer_sizes=(64, 64),
-    generator_layer_sizes=(64,),
-    latent_dim=16,
-    max_epochs=8,
-    min_steps_per_epoch=40,
-    batch_size=50,
-)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +40,7 @@ def digits():
 @pytest.fixture(scope="module")
 def fitted_cuda(digits):
     X, _, y_partial = digits
-    return SGANClassifier(**SMALL, device="cuda", random_state=0).fit(X, y_partial)
+    return SGANClassifier(**ACCURATE, device="cuda", random_state=0).fit(X, y_partial)
 
 
 def _unlabeled_accuracy(model, digits):
@@ -69,7 +60,7 @@ def test_gpu_fit_is_as_accurate_as_a_cpu_fit(fitted_cuda, digits):
     proba = fitted_cuda.predict_proba(X)
     assert isinstance(proba, np.ndarray) and proba.shape == (len(X), 10)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
-    on_cpu = SGANClassifier(**SMALL, random_state=0).fit(X, y_partial)
+    on_cpu = SGANClassifier(**ACCURATE, random_state=0).fit(X, y_partial)
     gpu, cpu = _unlabeled_accuracy(fitted_cuda, digits), _unlabeled_accuracy(on_cpu, digits)
     assert gpu > 0.8
     assert abs(gpu - cpu) < 0.05
@@ -83,7 +74,7 @@ def test_same_seed_gives_the_same_predictions_on_the_gpu(fitted_cuda, digits):
 
 def test_torch_device_object_and_sparse_input(digits):
     X, _, y_partial = digits
-    model = SGANClassifier(**{**SMALL, "max_epochs": 2}, device=torch.device("cuda"))
+    model = SGANClassifier(**{**ACCURATE, "max_epochs": 2}, device=torch.device("cuda"))
     model.fit(sparse.csr_matrix(X), y_partial)
     assert next(model.discriminator_.parameters()).device.type == "cuda"
     np.testing.assert_allclose(
@@ -93,27 +84,21 @@ def test_torch_device_object_and_sparse_input(digits):
 
 def test_warm_start_continues_on_the_gpu(digits):
     X, _, y_partial = digits
-    model = SGANClassifier(**{**SMALL, "max_epochs": 2}, device="cuda", warm_start=True)
+    model = SGANClassifier(**{**ACCURATE, "max_epochs": 2}, device="cuda", warm_start=True)
     model.fit(X, y_partial)
     model.fit(X, y_partial)
     assert model.n_iter_ == 4
     assert all(p.device.type == "cuda" for p in model.discriminator_.parameters())
 
 
-class InterruptInEpoch(Callback):
-    def on_batch_end(self, net, **kwargs):
-        if len(net.history) == 3:
-            raise KeyboardInterrupt
-
-
 def test_interruption_restores_the_gpu_snapshot(digits):
     X, _, y_partial = digits
     with pytest.warns(UserWarning, match="interrupted in epoch 3"):
         model = SGANClassifier(
-            **SMALL, device="cuda", callbacks=[InterruptInEpoch()], random_state=0
+            **ACCURATE, device="cuda", callbacks=[InterruptInEpoch(3)], random_state=0
         ).fit(X, y_partial)
     assert model.n_iter_ == 2
-    two_epochs = SGANClassifier(**{**SMALL, "max_epochs": 2}, device="cuda", random_state=0)
+    two_epochs = SGANClassifier(**{**ACCURATE, "max_epochs": 2}, device="cuda", random_state=0)
     two_epochs.fit(X, y_partial)
     np.testing.assert_allclose(model.predict_proba(X), two_epochs.predict_proba(X), atol=1e-5)
 
@@ -129,6 +114,37 @@ def test_no_gpu_tensors_outside_skorchs_mapped_attributes(
     fitted_cuda, tensors_outside_cuda_mapped_attributes
 ):
     assert not tensors_outside_cuda_mapped_attributes(fitted_cuda.net_)
+
+
+def test_gpu_model_file_loads_and_predicts_where_cuda_is_hidden(fitted_cuda, digits, tmp_path):
+    X = digits[0]
+    fitted_cuda.save(tmp_path / "model.sgan")
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "expected.npy", fitted_cuda.predict_proba(X))
+    script = textwrap.dedent(
+        """
+        import sys
+        import numpy as np, torch
+        import sgan_sklearn
+        assert not torch.cuda.is_available()
+        folder = sys.argv[1]
+        model = sgan_sklearn.load(folder + "/model.sgan")
+        assert model.device == "cpu"
+        proba = model.predict_proba(np.load(folder + "/X.npy"))
+        np.testing.assert_allclose(proba, np.load(folder + "/expected.npy"), atol=1e-12)
+        print("ok")
+        """
+    )
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
 
 
 def test_gpu_model_unpickles_and_predicts_where_cuda_is_hidden(fitted_cuda, digits, tmp_path):

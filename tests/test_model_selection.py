@@ -19,6 +19,7 @@ from sklearn.model_selection import (
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 from threadpoolctl import threadpool_limits
 
+from sgan_sklearn import SGANClassifier
 from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
 
 LABELED_FRACTION = 0.1
@@ -150,6 +151,19 @@ def test_splitter_treats_the_string_minus_one_as_a_label():
     tests = [test for _, test in SemiSupervisedStratifiedKFold(2).split(np.zeros(6), y)]
 
     assert np.array_equal(np.sort(np.concatenate(tests)), [0, 1, 2, 3])
+
+
+def test_string_minus_one_in_a_fixed_width_array_is_refused_as_by_fit():
+    # One -1 rule for the estimator and the model-selection tools: "-1" in a '<U'
+    # array is ambiguous (a class named "-1" or an unlabeled row?), so both refuse it.
+    X = np.zeros((6, 1))
+    y = np.array(["a", "a", "b", "b", "-1", "-1"])
+    with pytest.raises(ValueError, match="object array"):
+        list(SemiSupervisedStratifiedKFold(2).split(X, y))
+    with pytest.raises(ValueError, match="object array"):
+        labeled_scorer("accuracy")(LogisticRegression(), X, y)
+    with pytest.raises(ValueError, match="object array"):
+        SGANClassifier(max_epochs=1).fit(X, y)
 
 
 def test_splitter_treats_fixed_width_strings_as_all_labeled():
