@@ -31,7 +31,6 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-templates_path = ["_templates"]
 # speed.md is included into benchmarks.md rather than built as a page of its own.
 exclude_patterns = ["_build", "speed.md", "auto_examples/*.ipynb", "auto_examples/*.py"]
 
@@ -39,7 +38,13 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": True}
+# get_params / set_params are inherited and shown; the metadata-routing helpers that
+# scikit-learn adds to every estimator are not ours to document.
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": True,
+    "exclude-members": "get_metadata_routing, set_score_request, set_split_request",
+}
 autodoc_typehints = "none"
 # Methods are documented by the class template; numpydoc's own members table would
 # list them twice.

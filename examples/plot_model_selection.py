@@ -1,7 +1,7 @@
 """
-===========================================
+==============================================
 Model selection with unlabeled rows in ``y``
-===========================================
+==============================================
 
 scikit-learn's splitters and scorers do not know that -1 marks an unlabeled row: a
 plain ``cross_val_score`` puts unlabeled rows into the test folds and counts every
