@@ -43,7 +43,7 @@ autosummary_generate = True
 autodoc_default_options = {
     "members": True,
     "inherited-members": True,
-    "exclude-members": "get_metadata_routing, set_score_request, set_split_request",
+    "exclude-members": "__init__, get_metadata_routing, set_score_request, set_split_request",
 }
 autodoc_typehints = "none"
 # Methods are documented by the class template; numpydoc's own members table would
@@ -70,7 +70,21 @@ html_title = f"sgan-sklearn {release}"
 html_static_path = []
 html_theme_options = {
     "navigation_with_keys": False,
+    "header_links_before_dropdown": 8,
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_sidebars = {"index": []}
+# Wide tables and code: no left sidebar except on the API pages, which have sibling
+# pages to navigate.
+NARRATIVE_PAGES = [
+    "index",
+    "user_guide",
+    "model_selection",
+    "scaling_out",
+    "api",
+    "benchmarks",
+    "reliability",
+    "changes",
+]
+html_sidebars = {page: [] for page in NARRATIVE_PAGES}
+html_sidebars["auto_examples/*"] = []

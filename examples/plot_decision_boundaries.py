@@ -36,8 +36,8 @@ for label in (0, 1):
 labeled = y_partial != -1
 
 # %%
-# Fit the three models
-# --------------------
+# Fit the models
+# --------------
 # The SGAN adds Gaussian noise to its (standardised) input while training; the
 # default standard deviation, 0.3, is about as wide as the gap between the moons.
 models = {
@@ -47,11 +47,7 @@ models = {
 }
 for model in models.values():
     model.fit(X, y_partial)
-models.update(
-    {
-        "SVC, labeled points only": SVC(gamma=1.0).fit(X[labeled], y_partial[labeled]),
-    }
-)
+models["SVC, labeled points only"] = SVC(gamma=1.0).fit(X[labeled], y_partial[labeled])
 for name, model in models.items():
     print(f"{name:32s} accuracy on all 300 points: {model.score(X, y):.3f}")
 
