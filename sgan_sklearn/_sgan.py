@@ -197,7 +197,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     Inputs are scaled inside the estimator (``input_scaling``), so unscaled
     tabular data and pixels in [0, 1] or [0, 255] work without a user scaler.
 
-    Read more in the user guide, ``docs/user_guide.md``.
+    Read more in the :ref:`User Guide <user_guide>`.
 
     Parameters
     ----------
@@ -233,10 +233,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     generator_start : {"middle", "data_mean"}, default="middle"
         Where the generator's first samples sit inside the box of the scaled
         data (its samples always stay in that box): around its middle, as in the
-        Improved-GAN code, or around the per-feature mean of the data. Measured
-        (``docs/benchmarks.md``): ``"data_mean"`` shortened MNIST-100's slow first
-        phase (30 epochs: 0.971 / 0.979 against 0.963 / 0.931 on seeds 0 / 1)
-        but cost 2 to 5 points on digits with 5 labels per class.
+        Improved-GAN code, or around the per-feature mean of the data.
+        ``"data_mean"`` can shorten a slow start on pixel-like data and lower
+        accuracy on small data sets (see :ref:`results`).
 
     catch_up_steps : int, default=2
         Extra generator steps taken after every step on which the
@@ -244,8 +243,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         turns catch-up off. Early in training the discriminator often tells
         generated rows from real ones almost perfectly; its real-vs-fake term
         then has nearly no gradient, the unlabeled rows teach it nothing, and
-        accuracy can stall at the labeled-only level for several epochs.
-        Measured on MNIST-100 in ``docs/benchmarks.md``.
+        accuracy can stall at the labeled-only level for several epochs
+        (see :ref:`troubleshooting`).
 
     catch_up_threshold : float, default=0.05
         Real-vs-fake loss (mean over a real and a generated batch, in nats)
@@ -309,7 +308,6 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         sparse input). None uses the input as is. Whatever the scaling, the
         generator's samples are bounded to the per-feature range of the scaled
         training data (an unbounded generator collapsed MNIST training).
-        Measured on digits and MNIST in ``docs/benchmarks.md``.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks. They are cloned at every ``fit`` (also with
@@ -392,7 +390,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit``, when ``X`` has string column names.
 
     transduction_ : ndarray of shape (n_samples,)
