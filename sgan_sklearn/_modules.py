@@ -8,6 +8,8 @@ generator with batch normalisation fed with uniform noise.
 
 import copy
 
+import numpy as np
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -44,26 +46,37 @@ class NoiseBank:
         self.reuse = reuse
         self.bank = None
         self.copies = {}
+        self.offsets = None
         self.handed_out = 0
 
     def __getstate__(self):
-        return {**self.__dict__, "bank": None, "copies": {}, "handed_out": 0}
+        return {**self.__dict__, "bank": None, "copies": {}, "offsets": None, "handed_out": 0}
 
     def __deepcopy__(self, memo):
         return NoiseBank(self.size, self.reuse)
+
+    def _draw(self, n):
+        if self.bank is None or self.bank.numel() < 2 * n:
+            self.bank = torch.randn(max(self.size, 2 * n))
+        else:
+            self.bank.normal_()
+        # Window offsets come from a numpy generator seeded from torch's: as
+        # reproducible as torch.randint, without a torch call per window.
+        self.offsets = np.random.default_rng(int(torch.randint(2**62, ())))
+        self.copies, self.handed_out = {}, 0
 
     def standard_normal_like(self, x):
         if x.device.type != "cpu":
             return torch.randn_like(x)
         n = x.numel()
-        if self.bank is None or self.bank.numel() < 2 * n:
-            self.bank = torch.randn(max(self.size, 2 * n))
-            self.copies, self.handed_out = {}, 0
-        elif self.handed_out >= self.reuse * self.bank.numel():
-            self.bank.normal_()
-            self.copies, self.handed_out = {}, 0
+        if (
+            self.bank is None
+            or self.bank.numel() < 2 * n
+            or self.handed_out >= self.reuse * self.bank.numel()
+        ):
+            self._draw(n)
         self.handed_out += n
-        offset = int(torch.randint(self.bank.numel() - n + 1, ()))
+        offset = int(self.offsets.integers(self.bank.numel() - n + 1))
         bank = self.bank
         if x.dtype != bank.dtype:
             # Drawn in float32 (the same numbers in every precision), cast once per draw.

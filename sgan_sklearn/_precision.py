@@ -21,18 +21,29 @@ def cpu_multiplies_bfloat16_natively():
     return bool(capabilities.get("amx_bf16") or capabilities.get("avx512_bf16"))
 
 
-def training_dtype(precision, device):
-    """The dtype of the discriminator's hidden matrix multiplies while training.
+# "auto" multiplies in bfloat16 from this input width on: below it the matrices
+# are too small for the faster multiplies to outweigh the slower bfloat16
+# element-wise operations (measured in benchmarks/profile_step.py).
+BFLOAT16_MIN_FEATURES = 256
 
-    ``"auto"`` picks bfloat16 on CPUs that multiply it natively and float32
-    everywhere else (CUDA included, where the bfloat16 path is not measured).
-    The choice depends on the CPU, never on a timing, so a seeded fit makes the
-    same choice every time on the same machine.
+
+def training_dtype(precision, device, n_features):
+    """The dtype of the networks' matrix multiplies while training.
+
+    ``"auto"`` picks bfloat16 for inputs of at least ``BFLOAT16_MIN_FEATURES``
+    features on CPUs that multiply it natively, and float32 everywhere else
+    (CUDA included, where the bfloat16 path is not measured). The choice
+    depends on the CPU and the data's shape, never on a timing, so a seeded fit
+    makes the same choice every time on the same machine.
     """
     if precision == "float32":
         return torch.float32
     if precision == "bfloat16":
         return torch.bfloat16
-    if torch.device(device).type == "cpu" and cpu_multiplies_bfloat16_natively():
+    if (
+        torch.device(device).type == "cpu"
+        and n_features >= BFLOAT16_MIN_FEATURES
+        and cpu_multiplies_bfloat16_natively()
+    ):
         return torch.bfloat16
     return torch.float32

@@ -362,11 +362,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         parallel fits.
 
     precision : {"auto", "float32", "bfloat16"}, default="auto"
-        Precision of the discriminator's hidden-layer matrix multiplies during
-        training. ``"auto"`` uses bfloat16 on CPUs with bfloat16 matrix
-        instructions (AMX-BF16 or AVX512-BF16), where those multiplies run 2 to
-        6 times faster, and float32 elsewhere (also on CUDA). Weights,
-        gradients, optimizer state, losses and predictions stay in float32.
+        Precision of the networks' matrix multiplies during training.
+        ``"auto"`` uses bfloat16 for inputs of at least 256 features (images)
+        on CPUs with bfloat16 matrix instructions (AMX-BF16 or AVX512-BF16),
+        where those multiplies run 2 to 6 times faster than float32 ones, and
+        float32 elsewhere: for narrower inputs, where the slower bfloat16
+        element-wise operations outweigh the faster multiplies, and on CUDA.
+        Weights, gradients, optimizer state and losses stay in float32, and
+        predictions are computed in float64.
         Force ``"float32"`` to get the same fit on machines with and without
         those instructions (``"auto"`` differs between them), or to rule
         precision out when investigating a diverging fit.
@@ -682,7 +685,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         n_rows, n_features = X.shape
         low, high = _feature_bounds(X)
         steps_per_epoch = self._steps_per_epoch(n_rows)
-        dtype = training_dtype(self.precision, device)
+        dtype = training_dtype(self.precision, device, n_features)
         return SGANNet(
             Discriminator,
             module__n_features=n_features,
@@ -786,7 +789,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             for layer in discriminator.hidden_noise:
                 layer.std = self.hidden_noise
         net.average_module_.decay = self.averaging_decay
-        dtype = training_dtype(self.precision, net.device)
+        dtype = training_dtype(self.precision, net.device, self.n_features_in_)
         net.module_.compute_dtype = net.generator_.compute_dtype = dtype
         vars(net).update(
             module__compute_dtype=dtype,

@@ -39,14 +39,16 @@ def test_float32_switch_changes_the_arithmetic_not_the_model():
         assert fit.score(X, np.arange(90) % 3) > 0.9
 
 
-def test_auto_precision_follows_the_cpu_and_the_device(monkeypatch):
+def test_auto_precision_follows_the_cpu_the_device_and_the_input_width(monkeypatch):
+    wide, narrow = _precision.BFLOAT16_MIN_FEATURES, _precision.BFLOAT16_MIN_FEATURES - 1
     monkeypatch.setattr(_precision, "cpu_multiplies_bfloat16_natively", lambda: True)
-    assert _precision.training_dtype("auto", "cpu") == torch.bfloat16
-    assert _precision.training_dtype("auto", "cuda") == torch.float32
-    assert _precision.training_dtype("float32", "cpu") == torch.float32
+    assert _precision.training_dtype("auto", "cpu", wide) == torch.bfloat16
+    assert _precision.training_dtype("auto", "cpu", narrow) == torch.float32
+    assert _precision.training_dtype("auto", "cuda", wide) == torch.float32
+    assert _precision.training_dtype("float32", "cpu", wide) == torch.float32
     monkeypatch.setattr(_precision, "cpu_multiplies_bfloat16_natively", lambda: False)
-    assert _precision.training_dtype("auto", "cpu") == torch.float32
-    assert _precision.training_dtype("bfloat16", "cpu") == torch.bfloat16
+    assert _precision.training_dtype("auto", "cpu", wide) == torch.float32
+    assert _precision.training_dtype("bfloat16", "cpu", narrow) == torch.bfloat16
 
 
 def test_bad_precision_is_refused():
