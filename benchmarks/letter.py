@@ -65,7 +65,7 @@ METHODS = {
 }
 
 
-def run(path, seeds, labels_per_class):
+def run(path, seeds, labels_per_class, methods=None):
     X_train, y_train, X_test, y_test = load_letter(path, return_X_y=True)
     classes = np.unique(y_train)
     y_train = np.searchsorted(classes, y_train)
@@ -76,6 +76,8 @@ def run(path, seeds, labels_per_class):
         y_partial = mnist_100_split(y_train, labels_per_class, seed)
         labeled = y_partial != -1
         for method, (make, semi_supervised) in METHODS.items():
+            if methods and method not in methods:
+                continue
             model = make(seed)
             start = time.perf_counter()
             if semi_supervised:
@@ -98,9 +100,13 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--data", default=str(DEFAULT_LETTER_PATH))
     parser.add_argument("--note", default="", help="conditions of the run, kept in the JSON")
+    parser.add_argument(
+        "--methods", nargs="+", choices=list(METHODS), help="run these only (default: all)"
+    )
+    parser.add_argument("--out", default="letter.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    results = run(args.data, args.seeds, args.labels_per_class)
+    results = run(args.data, args.seeds, args.labels_per_class, args.methods)
     write_json(
         {
             "labels_per_class": args.labels_per_class,
@@ -109,7 +115,7 @@ def main():
             "machine": machine_description(),
             "results": results,
         },
-        RESULTS_DIR / "letter.json",
+        RESULTS_DIR / args.out,
     )
     print(markdown_table(results))
 

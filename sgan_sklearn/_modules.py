@@ -9,7 +9,6 @@ generator with batch normalisation fed with uniform noise.
 import copy
 
 import numpy as np
-
 import torch
 from torch import nn
 from torch.nn import functional as F

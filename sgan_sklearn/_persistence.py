@@ -24,7 +24,7 @@ import torch
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from skorch.history import History
 
-from ._sgan import SGANClassifier, _package_version, _resolve_layer_sizes
+from ._sgan import SGANClassifier, _built_or_given, _package_version
 
 FORMAT_NAME = "sgan-sklearn-model"
 FORMAT_VERSION = 1
@@ -253,7 +253,7 @@ def _rebuilt(estimator_class, metadata, weights, device):
     estimator.n_features_in_ = int(metadata["n_features_in"])
     for name in _LAYER_SIZES:
         sizes = tuple(int(w) for w in metadata["layer_sizes"][name])
-        if _resolve_layer_sizes(name, params[name], estimator.n_features_in_) != sizes:
+        if _built_or_given(params[name], sizes) != sizes:
             raise ValueError(f"{name}={params[name]!r} does not give the stored widths {sizes}")
         setattr(estimator, name + "_", sizes)
     if metadata["feature_names_in"] is not None:

@@ -101,18 +101,26 @@ def test_noise_bank_serves_every_precision_from_one_float32_draw():
 
 
 @pytest.mark.parametrize(
-    "n_features, hidden, generator",
-    [(10, (250, 125, 125), (125, 125)), (256, (500, 250, 250), (250, 250))],
+    "n_samples, n_features, hidden, generator",
+    [
+        (40, 10, (250, 125, 125), (125, 125)),  # small tabular data: half widths
+        (40, 256, (500, 250, 250), (250, 250)),  # image-sized rows
+        (10_001, 10, (500, 250, 250), (250, 250)),  # many rows
+    ],
 )
-def test_auto_widths_follow_the_input_width(n_features, hidden, generator):
+def test_auto_widths_follow_the_shape_of_the_data(n_samples, n_features, hidden, generator):
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, n_features))
-    y = np.r_[np.arange(10) % 2, np.full(30, -1)]
-    clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=1, random_state=0).fit(X, y)
+    X = rng.normal(size=(n_samples, n_features))
+    y = np.r_[np.arange(10) % 2, np.full(n_samples - 10, -1)]
+    clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=1, batch_size=n_samples)
+    clf.fit(X, y)
     assert clf.hidden_layer_sizes_ == hidden
     assert clf.generator_layer_sizes_ == generator
     assert [len(layer.bias) for layer in clf.discriminator_.hidden] == list(hidden)
     assert clf.hidden_layer_sizes == "auto"  # the parameter is left as it was
+    # A continued fit keeps the widths "auto" resolved to, whatever the new data.
+    clf.set_params(warm_start=True).fit(X[:40], y[:40])
+    assert clf.hidden_layer_sizes_ == hidden
 
 
 def test_explicit_widths_are_used_as_given():
