@@ -71,7 +71,8 @@ def sgan_curve(repo, seed, threads, data, tag, epochs=None):
     if epochs is not None:
         command += ["--param", f"max_epochs={epochs}"]
     subprocess.run(command, cwd=repo, check=True)
-    result = json.loads((repo / "benchmarks" / "results" / f"mnist_sgan_{tag}_seed{seed}.json").read_text())
+    written = repo / "benchmarks" / "results" / f"mnist_sgan_{tag}_seed{seed}.json"
+    result = json.loads(written.read_text())
     return {"curve": result["curve"], "train_seconds": result["train_seconds"]}
 
 
@@ -128,7 +129,8 @@ def report():
     colors = {"this version": "tab:blue", "baseline": "tab:grey"}
     print(
         "| seed | LabelSpreading: accuracy, fit (s) | version | time to pass LabelSpreading (s) "
-        "| ratio to its fit time | accuracy at 10 min | time to 0.985 (s) | last epoch: accuracy, s |"
+        "| ratio to its fit time | accuracy at 10 min | time to 0.985 (s) "
+        "| last epoch: accuracy, s |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for seed, entry in summary["seeds"].items():
