@@ -10,7 +10,10 @@ comparable.
 import json
 import os
 import platform
+import subprocess
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +152,22 @@ def markdown_table(results):
             f"| {np.median(fit_time):.1f} | {fit_time.min():.1f}-{fit_time.max():.1f} |"
         )
     return "\n".join(lines)
+
+
+@contextmanager
+def checkout_of(commit):
+    """A temporary ``git worktree`` of ``commit``: an earlier version to run beside this one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "checkout"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(folder), commit],
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield folder
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(folder)], cwd=REPO_ROOT, check=False
+            )

@@ -19,13 +19,17 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks._common import REPO_ROOT, RESULTS_DIR, machine_description, write_json
+from benchmarks._common import (
+    REPO_ROOT,
+    RESULTS_DIR,
+    checkout_of,
+    machine_description,
+    write_json,
+)
 
 # Runs inside the subprocess, with the package of the checkout it is run from.
 FIT_ONE = """
@@ -84,30 +88,14 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = Path(tmp) / "baseline"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(baseline), args.baseline],
-            cwd=REPO_ROOT,
-            check=True,
-            capture_output=True,
-        )
-        try:
-            for seed in args.seeds:
-                for version, repo in (("baseline", baseline), ("this version", REPO_ROOT)):
-                    result = fit_in_subprocess(repo, seed, args.threads)
-                    rows.append({"model": f"SGANClassifier() {version}", "seed": seed, **result})
-                    print(rows[-1], flush=True)
-                rows.append(
-                    {"model": "LabelSpreading(knn)", "seed": seed, **label_spreading(seed)}
-                )
+    with checkout_of(args.baseline) as baseline:
+        for seed in args.seeds:
+            for version, repo in (("baseline", baseline), ("this version", REPO_ROOT)):
+                result = fit_in_subprocess(repo, seed, args.threads)
+                rows.append({"model": f"SGANClassifier() {version}", "seed": seed, **result})
                 print(rows[-1], flush=True)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(baseline)],
-                cwd=REPO_ROOT,
-                check=False,
-            )
+            rows.append({"model": "LabelSpreading(knn)", "seed": seed, **label_spreading(seed)})
+            print(rows[-1], flush=True)
     write_json(
         {"rows": rows, "args": vars(args), "machine": machine_description()},
         RESULTS_DIR / "digits_speed.json",

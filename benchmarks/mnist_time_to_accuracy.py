@@ -23,9 +23,7 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -33,6 +31,7 @@ from benchmarks._common import (
     DEFAULT_MNIST_PATH,
     REPO_ROOT,
     RESULTS_DIR,
+    checkout_of,
     load_mnist_scaled,
     machine_description,
     mnist_100_split,
@@ -79,38 +78,24 @@ def sgan_curve(repo, seed, threads, data, tag, epochs=None):
 def run(args):
     summary = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {"seeds": {}}
     summary.update(args={k: str(v) for k, v in vars(args).items()}, machine=machine_description())
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = Path(tmp) / "baseline"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(baseline), args.baseline],
-            cwd=REPO_ROOT,
-            check=True,
-            capture_output=True,
-        )
-        try:
-            for seed in args.seeds:
-                entry = summary["seeds"].setdefault(str(seed), {})
-                entry["LabelSpreading"] = label_spreading(args.data, seed)
-                write_json(summary, SUMMARY)
-                print(seed, "LabelSpreading", entry["LabelSpreading"], flush=True)
-                entry["this version"] = sgan_curve(
-                    REPO_ROOT, seed, args.threads, args.data, "defaults"
-                )
-                write_json(summary, SUMMARY)
-                entry["baseline"] = sgan_curve(
-                    baseline, seed, args.threads, args.data, "before", args.baseline_epochs
-                )
-                shutil.copy(
-                    baseline / "benchmarks" / "results" / f"mnist_sgan_before_seed{seed}.json",
-                    RESULTS_DIR / f"mnist_sgan_before_seed{seed}.json",
-                )
-                write_json(summary, SUMMARY)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(baseline)],
-                cwd=REPO_ROOT,
-                check=False,
+    with checkout_of(args.baseline) as baseline:
+        for seed in args.seeds:
+            entry = summary["seeds"].setdefault(str(seed), {})
+            entry["LabelSpreading"] = label_spreading(args.data, seed)
+            write_json(summary, SUMMARY)
+            print(seed, "LabelSpreading", entry["LabelSpreading"], flush=True)
+            entry["this version"] = sgan_curve(
+                REPO_ROOT, seed, args.threads, args.data, "defaults"
             )
+            write_json(summary, SUMMARY)
+            entry["baseline"] = sgan_curve(
+                baseline, seed, args.threads, args.data, "before", args.baseline_epochs
+            )
+            shutil.copy(
+                baseline / "benchmarks" / "results" / f"mnist_sgan_before_seed{seed}.json",
+                RESULTS_DIR / f"mnist_sgan_before_seed{seed}.json",
+            )
+            write_json(summary, SUMMARY)
 
 
 def time_to_reach(curve, accuracy):
