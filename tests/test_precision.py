@@ -128,3 +128,12 @@ def test_explicit_widths_are_used_as_given():
     clf = SGANClassifier(**SMALL, random_state=0).fit(X, y)
     assert clf.hidden_layer_sizes_ == SMALL["hidden_layer_sizes"]
     assert clf.generator_layer_sizes_ == SMALL["generator_layer_sizes"]
+
+
+def test_warm_start_applies_a_changed_precision():
+    X, y = three_blobs()
+    clf = SGANClassifier(**SMALL, precision="float32", random_state=0).fit(X, y)
+    clf.set_params(precision="bfloat16", warm_start=True).fit(X, y)
+    assert clf.net_.module_.compute_dtype == torch.bfloat16
+    assert clf.net_.generator_.compute_dtype == torch.bfloat16
+    assert clf.n_iter_ == 2 * SMALL["max_epochs"]
