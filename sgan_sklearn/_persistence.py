@@ -7,7 +7,8 @@ A model file is a zip archive of two members:
   epochs, ...), the scaler's type and parameters, the training history and the
   state of the batch-order generator, all as plain JSON;
 - ``weights.pt``: a dict of tensors (network and optimizer state, scaler
-  statistics, the encoded ``transduction_``) written by ``torch.save`` and read
+  statistics, the encoded ``transduction_``, ``label_distributions_``) written by
+  ``torch.save`` and read
   back with ``torch.load(weights_only=True)``, which refuses anything but
   tensors and primitive containers.
 
@@ -129,6 +130,7 @@ def save(estimator, path):
         **{name: getattr(net, name).state_dict() for name in _NET_MODULES + _NET_OPTIMIZERS},
         "scaler": scaler_arrays,
         "transduction": torch.from_numpy(codes.astype(np.int64)),
+        "label_distributions": torch.from_numpy(estimator.label_distributions_),
     }
     buffer = io.BytesIO()
     torch.save(weights, buffer)
@@ -179,7 +181,11 @@ def _read(path):
             f"{path}: {_WEIGHTS} was refused: it is damaged or holds objects other than "
             f"tensors ({type(exc).__name__}: {exc})."
         ) from exc
-    expected = set(_NET_MODULES + _NET_OPTIMIZERS) | {"scaler", "transduction"}
+    expected = set(_NET_MODULES + _NET_OPTIMIZERS) | {
+        "scaler",
+        "transduction",
+        "label_distributions",
+    }
     if not isinstance(weights, dict) or set(weights) != expected:
         found = sorted(weights) if isinstance(weights, dict) else type(weights).__name__
         raise ModelFileError(f"{path}: {_WEIGHTS} should hold {sorted(expected)}, found {found}.")
@@ -280,4 +286,5 @@ def _rebuilt(estimator_class, metadata, weights, device):
     net.history_ = History(metadata["history"])
     estimator.net_ = net
     estimator.transduction_ = estimator.classes_[weights["transduction"].numpy()]
+    estimator.label_distributions_ = weights["label_distributions"].numpy()
     return estimator

@@ -405,6 +405,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit``, when ``X`` has string column names.
 
+    label_distributions_ : ndarray of shape (n_samples, n_classes)
+        Class probabilities of every training row (labeled rows included), as
+        ``predict_proba`` gives them; rows sum to 1. The counterpart of
+        LabelSpreading's attribute of that name.
+
     transduction_ : ndarray of shape (n_samples,)
         Predicted label of every training row (labeled rows included).
 
@@ -658,7 +663,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.termination_condition_ = self.net_.termination_condition_
         self.n_iter_ = len(self.net_.history_)
         self._warn_about_termination()
-        self.transduction_ = self.classes_[self._proba_of_scaled(data.X).argmax(axis=1)]
+        self.label_distributions_ = self._proba_of_scaled(data.X)
+        self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
         return self
 
     def _check_device(self):

@@ -108,6 +108,7 @@ def test_save_load_round_trip_predicts_identically(data, tmp_path, configuration
     np.testing.assert_array_equal(loaded.classes_, clf.classes_)
     assert loaded.classes_.dtype == clf.classes_.dtype
     np.testing.assert_array_equal(loaded.transduction_, clf.transduction_)
+    np.testing.assert_array_equal(loaded.label_distributions_, clf.label_distributions_)
     assert loaded.get_params() == clf.get_params()
     assert loaded.n_iter_ == clf.n_iter_ and loaded.n_features_in_ == clf.n_features_in_
     assert loaded.termination_condition_ == clf.termination_condition_

@@ -51,6 +51,14 @@ def test_fitted_attributes(fitted, iris):
     assert fitted.n_features_in_ == 4
     assert fitted.transduction_.shape == (len(X),)
     np.testing.assert_array_equal(fitted.transduction_, fitted.predict(X))
+    # The training rows' class distributions, as LabelSpreading's attribute.
+    distributions = fitted.label_distributions_
+    assert distributions.shape == (len(X), 3)
+    np.testing.assert_allclose(distributions.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(distributions, fitted.predict_proba(X), rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(
+        fitted.classes_[distributions.argmax(axis=1)], fitted.transduction_
+    )
     assert fitted.n_iter_ == ACCURATE["max_epochs"] == len(fitted.history_)
     assert fitted.termination_condition_ == "max_epochs"
     assert {"train_loss", "generator_loss", "labeled_accuracy"} <= set(fitted.history_[-1])
