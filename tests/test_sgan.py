@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import ACCURATE, RecordLearningRates, assert_valid_proba
+from conftest import ACCURATE, RecordLearningRates, assert_valid_proba, three_blobs
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
@@ -352,3 +352,22 @@ def test_pca_pipeline_projects_every_row_and_predicts_from_the_projection():
     unlabeled = y == -1
     accuracy = np.mean(pipe.predict(X[unlabeled] / 16.0) == y_true[unlabeled])
     assert accuracy > 0.75
+
+
+@pytest.mark.parametrize(
+    "n_rows, params, expected",
+    [
+        (30, {}, 20),  # tiny data: 20 passes of one full-data batch
+        (150, {}, 30),  # 20 passes of 100-row batches
+        (300, {}, 50),  # min_steps_per_epoch
+        (30, {"max_passes_per_epoch": 100}, 50),
+        (300, {"min_steps_per_epoch": 1}, 3),  # one pass
+    ],
+)
+def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
+    X, y = three_blobs(n_rows=n_rows)
+    clf = SGANClassifier(
+        hidden_layer_sizes=(8,), generator_layer_sizes=(8,), max_epochs=1, **params
+    ).fit(X, y)
+    assert clf.net_.steps_per_epoch == expected
+    assert len(clf.history_[-1]["batches"]) == expected
