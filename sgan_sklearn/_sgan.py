@@ -62,8 +62,7 @@ _AUTO_LAYER_SIZES = {
 
 
 def _resolve_layer_sizes(name, sizes, n_samples, n_features):
-    """The layer widths for parameter ``name``, with "auto" resolved for the data's shape."""
-    sizes = _check_layer_sizes(name, sizes)
+    """Checked widths ``sizes`` of parameter ``name``, "auto" resolved for the data's shape."""
     if sizes == "auto":
         small = n_features < WIDE_INPUT and n_samples <= SMALL_DATA
         return _AUTO_LAYER_SIZES[name]["half" if small else "full"]
@@ -614,8 +613,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             Fitted estimator.
         """
         device = self._check_device()
-        _check_layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
-        _check_layer_sizes("generator_layer_sizes", self.generator_layer_sizes)
+        # Checked before any data work, resolved once the data's shape is known.
+        hidden_sizes = _check_layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
+        generator_sizes = _check_layer_sizes("generator_layer_sizes", self.generator_layer_sizes)
         continuing = self.warm_start and hasattr(self, "net_")
         if continuing:
             self._check_warm_start_can_continue(device)
@@ -636,13 +636,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 "to start afresh."
             )
         if not continuing:
-            hidden_sizes = _resolve_layer_sizes(
-                "hidden_layer_sizes", self.hidden_layer_sizes, *X.shape
+            self.hidden_layer_sizes_ = _resolve_layer_sizes(
+                "hidden_layer_sizes", hidden_sizes, *X.shape
             )
-            generator_sizes = _resolve_layer_sizes(
-                "generator_layer_sizes", self.generator_layer_sizes, *X.shape
+            self.generator_layer_sizes_ = _resolve_layer_sizes(
+                "generator_layer_sizes", generator_sizes, *X.shape
             )
-            self.hidden_layer_sizes_, self.generator_layer_sizes_ = hidden_sizes, generator_sizes
             self.classes_ = classes
             self.scaler_ = self._make_scaler(sparse.issparse(X))
             if self.scaler_ is not None:

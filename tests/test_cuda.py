@@ -135,16 +135,7 @@ def test_gpu_model_file_loads_and_predicts_where_cuda_is_hidden(fitted_cuda, dig
         print("ok")
         """
     )
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    _run_where_cuda_is_hidden(script, tmp_path)
 
 
 def test_gpu_model_unpickles_and_predicts_where_cuda_is_hidden(fitted_cuda, digits, tmp_path):
@@ -170,10 +161,14 @@ def test_gpu_model_unpickles_and_predicts_where_cuda_is_hidden(fitted_cuda, digi
         print("ok")
         """
     )
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    _run_where_cuda_is_hidden(script, tmp_path)
+
+
+def _run_where_cuda_is_hidden(script, folder):
+    """Run ``script`` with ``folder`` as its argument in a process that sees no GPU."""
     done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        env=env,
+        [sys.executable, "-c", script, str(folder)],
+        env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
         capture_output=True,
         text=True,
         timeout=300,
