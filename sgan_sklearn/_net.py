@@ -19,7 +19,7 @@ from skorch.callbacks import EarlyStopping, EpochTimer, PassthroughScoring, Prin
 from skorch.utils import TeeGenerator
 from torch.nn import functional as F
 
-from ._modules import ExponentialAverage, Generator
+from ._modules import Discriminator, ExponentialAverage
 
 
 class TrainingDivergedError(RuntimeError):
@@ -131,6 +131,10 @@ class PredictionBatches:
             yield rows_to_tensor(self.X, slice(start, start + self.batch_size), self.device)
 
 
+def _has_batch_norm(module):
+    return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in module.modules())
+
+
 def unsupervised_loss(logits_real, logits_fake):
     """Real-vs-fake loss with the fake logit fixed at 0 (Salimans et al., 2016).
 
@@ -178,6 +182,7 @@ class SGANNet(NeuralNet):
         catch_up_steps,
         unsupervised_weight,
         generator_loss,
+        objective,
         averaging_decay,
         steps_per_epoch,
         seed,
@@ -192,6 +197,7 @@ class SGANNet(NeuralNet):
         self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
         self.generator_loss = generator_loss
+        self.objective = objective
         self.averaging_decay = averaging_decay
         self.steps_per_epoch = steps_per_epoch
         self.seed = seed
@@ -217,7 +223,7 @@ class SGANNet(NeuralNet):
     # ----- initialisation ------------------------------------------------
     def initialize_module(self):
         super().initialize_module()
-        self.generator_ = Generator(**self.get_params_for("generator"))
+        self.generator_ = self.generator(**self.get_params_for("generator"))
         self.average_module_ = ExponentialAverage(self.module_, self.averaging_decay)
         self.needs_data_init_ = True
         self.steps_in_fit_ = self.steps_done_ = 0
@@ -264,8 +270,11 @@ class SGANNet(NeuralNet):
     def _initialize_from_data(self, data):
         rows = self.batch_rng_.choice(data.X.shape[0], min(500, data.X.shape[0]), replace=False)
         x = rows_to_tensor(data.X, np.sort(rows), self.device)
-        self.module_.initialize_from(x)
-        self.generator_.initialize_from(x, start=self.generator_start)
+        # Data-dependent initialisation, for the networks that have one.
+        if hasattr(self.module_, "initialize_from"):
+            self.module_.initialize_from(x)
+        if hasattr(self.generator_, "initialize_from"):
+            self.generator_.initialize_from(x, start=self.generator_start)
         # The average starts from the initialised weights, never from zeros.
         self.average_module_.update_parameters(self.module_)
         self.needs_data_init_ = False
@@ -308,13 +317,15 @@ class SGANNet(NeuralNet):
         # Discriminator step: labeled cross-entropy + real-vs-fake.
         with torch.no_grad():
             x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
-        logits = self.module_(torch.cat([x_labeled, x_unlabeled, x_fake]))
-        logits_labeled, logits_real, logits_fake = logits.split(
-            [len(x_labeled), len(x_unlabeled), n_fake]
-        )
-        supervised = self.criterion_(logits_labeled, y_labeled)
-        unsupervised = unsupervised_loss(logits_real, logits_fake)
-        discriminator_loss = supervised + self.unsupervised_weight * unsupervised
+        logits, features = self._discriminate([x_labeled, x_unlabeled, x_fake])
+        logits_labeled, logits_real, logits_fake = logits
+        if self.objective == "sgan_original":
+            supervised, unsupervised = self._original_losses(logits, features, y_labeled)
+            discriminator_loss = 0.5 * (supervised + unsupervised)
+        else:
+            supervised = self.criterion_(logits_labeled, y_labeled)
+            unsupervised = unsupervised_loss(logits_real, logits_fake)
+            discriminator_loss = supervised + self.unsupervised_weight * unsupervised
         self.optimizer_.zero_grad(set_to_none=True)
         discriminator_loss.backward()
         # As skorch's own train step does, so that GradientNormClipping and other
@@ -361,8 +372,90 @@ class SGANNet(NeuralNet):
             self.history.record_batch(key, value)
         return {"loss": discriminator_loss.detach(), "y_pred": logits_labeled.detach()}
 
+    def _discriminate(self, parts):
+        """Class logits of each batch in ``parts``, and the generated batch's features.
+
+        One forward pass over the concatenated batches where the discriminator
+        has no batch normalisation; with batch normalisation, real and generated
+        rows go through separately (as in the Keras SGAN script), so that the
+        statistics of a real batch are not those of a mixed one.
+        """
+        sizes = [len(part) for part in parts]
+        if not _has_batch_norm(self.module_):
+            logits, features = self.module_(torch.cat(parts), return_features=True)
+            return logits.split(sizes), features.split(sizes)
+        logits_real, features_real = self.module_(torch.cat(parts[:-1]), return_features=True)
+        logits_fake, features_fake = self.module_(parts[-1], return_features=True)
+        return (
+            (*logits_real.split(sizes[:-1]), logits_fake),
+            (*features_real.split(sizes[:-1]), features_fake),
+        )
+
+    def _real_fake_logit(self, logits, features):
+        """Logit of P(real | x) under the original objective.
+
+        The discriminator's own real/fake head where it has one (the Keras
+        script's sigmoid unit); otherwise ``lse(l)``, since ``P(real | x) =
+        Z / (Z + 1)`` with the fake logit fixed at 0.
+        """
+        if hasattr(self.module_, "real_fake_logit"):
+            return self.module_.real_fake_logit(features)
+        return torch.logsumexp(logits, dim=1)
+
+    def _original_losses(self, logits, features, y_labeled):
+        """The Keras SGAN script's loss terms on labeled, unlabeled and generated rows.
+
+        Returns the (N+1)-way cross-entropy with the script's class weights
+        (N/64 for a real class, 1/64 for "fake") on labeled and generated rows,
+        and the binary cross-entropy of the real/fake output on real
+        (unlabeled) and generated rows, each averaged over its two batches.
+        """
+        logits_labeled, logits_real, logits_fake = logits
+        _, features_real, features_fake = features
+        n_classes = logits_labeled.shape[1]
+        fake_class = torch.full((len(logits_fake),), n_classes, device=logits_fake.device)
+        supervised = 0.5 * (
+            n_classes / 64 * F.cross_entropy(F.pad(logits_labeled, (0, 1)), y_labeled)
+            + 1 / 64 * F.cross_entropy(F.pad(logits_fake, (0, 1)), fake_class)
+        )
+        real_logit = self._real_fake_logit(logits_real, features_real)
+        fake_logit = self._real_fake_logit(logits_fake, features_fake)
+        unsupervised = 0.5 * (F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean())
+        return supervised, unsupervised
+
     def _generator_step(self, x_real, n_fake):
         x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
+        # The discriminator is fixed during this step: its batch-norm
+        # statistics, if any, are put back once the step is done.
+        buffers = [b.clone() for b in self.module_.buffers()]
+        if isinstance(self.module_, Discriminator):
+            loss = self._mlp_generator_loss(x_real, x_fake)
+        else:
+            with torch.no_grad():
+                _, features_real = self.module_(x_real, return_features=True)
+            logits_fake, features_fake = self.module_(x_fake, return_features=True)
+            if self.generator_loss == "feature_matching":
+                loss = feature_matching_loss(features_real, features_fake)
+            else:
+                loss = self._non_saturating(logits_fake, features_fake)
+        self.optimizer_generator_.zero_grad(set_to_none=True)
+        # Gradients for the generator only: autograd skips the discriminator's
+        # weight gradients, which this step would throw away.
+        loss.backward(inputs=list(self.generator_.parameters()))
+        self.optimizer_generator_.step()
+        with torch.no_grad():
+            for saved, buffer in zip(buffers, self.module_.buffers()):
+                buffer.copy_(saved)
+        return loss.item()
+
+    def _non_saturating(self, logits_fake, features_fake):
+        """Maximise log P(real | G(z)) (the original SGAN's generator loss)."""
+        if self.objective == "sgan_original":
+            return F.softplus(-self._real_fake_logit(logits_fake, features_fake)).mean()
+        lse = torch.logsumexp(logits_fake, dim=1)
+        return (F.softplus(lse) - lse).mean()
+
+    def _mlp_generator_loss(self, x_real, x_fake):
         # The discriminator is fixed during this step: its hidden weights are
         # normalised once, detached, and shared by the real and fake batches.
         weights = self.module_.frozen_hidden_weights()
@@ -370,17 +463,9 @@ class SGANNet(NeuralNet):
             with torch.no_grad():
                 features_real = self.module_.features(x_real, weights)
             features_fake = self.module_.features(x_fake, weights)
-            loss = feature_matching_loss(features_real, features_fake)
-        else:
-            # Non-saturating loss: maximise log P(real | G(z)).
-            lse = torch.logsumexp(self.module_.logits(x_fake, weights), dim=1)
-            loss = (F.softplus(lse) - lse).mean()
-        self.optimizer_generator_.zero_grad(set_to_none=True)
-        # Gradients for the generator only: autograd skips the discriminator's
-        # output-layer gradients, which this step would throw away.
-        loss.backward(inputs=list(self.generator_.parameters()))
-        self.optimizer_generator_.step()
-        return loss.item()
+            return feature_matching_loss(features_real, features_fake)
+        features_fake = self.module_.features(x_fake, weights).float()
+        return self._non_saturating(self.module_.output(features_fake), features_fake)
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """Run the epochs; record why training stopped in ``termination_condition_``.

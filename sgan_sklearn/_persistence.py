@@ -241,8 +241,8 @@ def load(path, device=None):
 
 def _rebuilt(estimator_class, metadata, weights, device):
     params = dict(metadata["params"])
-    for name in _LAYER_SIZES:
-        if isinstance(params[name], list):
+    for name in (*_LAYER_SIZES, "image_shape"):
+        if isinstance(params.get(name), list):
             params[name] = tuple(params[name])
     if device is not None:
         params["device"] = device
@@ -262,6 +262,7 @@ def _rebuilt(estimator_class, metadata, weights, device):
         if _built_or_given(params[name], sizes) != sizes:
             raise ValueError(f"{name}={params[name]!r} does not give the stored widths {sizes}")
         setattr(estimator, name + "_", sizes)
+    estimator.image_shape_ = params.get("image_shape")
     if metadata["feature_names_in"] is not None:
         estimator.feature_names_in_ = np.array(metadata["feature_names_in"], dtype=object)
     estimator.scaler_ = _rebuilt_scaler(metadata["scaler"], weights["scaler"])

@@ -25,8 +25,15 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import Callback, Checkpoint, EarlyStopping, LRScheduler, ProgressBar
 from skorch.callbacks.scoring import ScoringBase
 
+from ._conv import (
+    ConvDiscriminator,
+    ConvGenerator,
+    OriginalDiscriminator,
+    OriginalGenerator,
+    conv_output_size,
+)
 from ._labels import encode_labels, labeled_mask
-from ._modules import Discriminator
+from ._modules import Discriminator, Generator
 from ._net import SemiSupervisedData, SGANNet
 from ._precision import PRECISIONS, training_dtype
 
@@ -59,24 +66,90 @@ _AUTO_LAYER_SIZES = {
     "hidden_layer_sizes": {"full": (500, 250, 250), "half": (250, 125, 125)},
     "generator_layer_sizes": {"full": (250, 250), "half": (125, 125)},
 }
+# Channels of the convolutional networks, coarsest generator map first. The
+# original's are the Keras SGAN script's; "conv" is chosen in docs/benchmarks.md.
+_CONV_LAYER_SIZES = {
+    "conv": {"hidden_layer_sizes": (32, 64, 128), "generator_layer_sizes": (64, 32)},
+    "sgan_original": {
+        "hidden_layer_sizes": (32, 64, 128, 256),
+        "generator_layer_sizes": (128, 64),
+    },
+}
+# Networks per architecture: (discriminator, generator).
+_NETWORKS = {
+    "mlp": (Discriminator, Generator),
+    "conv": (ConvDiscriminator, ConvGenerator),
+    "sgan_original": (OriginalDiscriminator, OriginalGenerator),
+}
 
 
-def _resolve_layer_sizes(name, sizes, n_samples, n_features):
+def _resolve_layer_sizes(name, sizes, n_samples, n_features, architecture="mlp"):
     """Checked widths ``sizes`` of parameter ``name``, "auto" resolved for the data's shape."""
-    if sizes == "auto":
-        small = n_features < WIDE_INPUT and n_samples <= SMALL_DATA
-        return _AUTO_LAYER_SIZES[name]["half" if small else "full"]
-    return sizes
+    if sizes != "auto":
+        return sizes
+    if architecture != "mlp":
+        return _CONV_LAYER_SIZES[architecture][name]
+    small = n_features < WIDE_INPUT and n_samples <= SMALL_DATA
+    return _AUTO_LAYER_SIZES[name]["half" if small else "full"]
+
+
+def _check_image_shape(architecture, image_shape, n_features, is_sparse, layer_sizes):
+    """Refuse an image shape that does not fit ``X`` or the networks, naming the fix."""
+    if image_shape is None:
+        if architecture != "mlp":
+            raise ValueError(
+                f"architecture={architecture!r} needs image_shape=(channels, height, width) "
+                f"of the images in the rows of X ({n_features} columns), e.g. "
+                "image_shape=(1, 28, 28) for MNIST."
+            )
+        return None
+    shape = tuple(image_shape)
+    if len(shape) != 3 or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in shape
+    ):
+        raise ValueError(
+            f"image_shape must be (channels, height, width) of positive ints, got "
+            f"{image_shape!r}; e.g. image_shape=(1, 28, 28) or (3, 32, 32)."
+        )
+    shape = tuple(int(s) for s in shape)
+    if math.prod(shape) != n_features:
+        raise ValueError(
+            f"image_shape={shape} holds {math.prod(shape)} values per image, but X has "
+            f"{n_features} columns. Rows must be images flattened channel by channel "
+            "(images.reshape(len(images), -1) of an (n, channels, height, width) array); "
+            "pass the shape they had."
+        )
+    if architecture == "mlp":
+        return shape
+    if is_sparse:
+        raise ValueError(
+            f"architecture={architecture!r} takes dense images; X is a sparse matrix. "
+            "Pass X.toarray(), or use architecture='mlp'."
+        )
+    n_strided = 3 if architecture == "sgan_original" else len(layer_sizes)
+    smallest = 2**n_strided
+    if min(shape[1:]) < smallest:
+        raise ValueError(
+            f"image_shape={shape} is too small for architecture={architecture!r}: its "
+            f"{n_strided} stride-2 convolutions need images of at least {smallest}x{smallest} "
+            f"pixels. Use fewer hidden_layer_sizes (one per stride-2 convolution) or "
+            "architecture='mlp'."
+        )
+    return shape
 
 
 def _check_rows(X):
     """Reject arrays of images (3 or more dimensions) with a way to flatten them."""
     ndim = getattr(X, "ndim", None)
     if isinstance(ndim, int) and ndim > 2:
+        shape = tuple(X.shape)
+        image = shape[1:] if len(shape) == 4 else (1, *shape[1:])
         raise ValueError(
-            f"X has shape {tuple(X.shape)}: SGANClassifier takes one row of features per "
-            "sample, shape (n_samples, n_features). Flatten images first, e.g. "
-            "X.reshape(len(X), -1), or put a FunctionTransformer that does it in a Pipeline."
+            f"X has shape {shape}: SGANClassifier takes one row of features per sample, "
+            "shape (n_samples, n_features). Flatten images first, e.g. "
+            "X.reshape(len(X), -1), or put a FunctionTransformer that does it in a Pipeline; "
+            "to train convolutional networks on them, pass the image shape too: "
+            f"SGANClassifier(architecture='conv', image_shape={image})."
         )
 
 
@@ -142,6 +215,28 @@ def _floor_scale(scaler):
     values near 100); flooring the scale keeps them at the typical magnitude.
     """
     scaler.scale_ = np.maximum(scaler.scale_, np.sqrt(np.mean(scaler.scale_**2)))
+
+
+def _fit_per_channel(scaler, X, image_shape):
+    """Fit ``scaler`` with one statistic per image channel, spread over its pixels.
+
+    Scaling every pixel by its own statistics would distort images (a border
+    pixel that is almost always dark would be stretched to the range of the
+    centre); per channel, as image pipelines normalise, every pixel of a channel
+    shares its mean and scale. The fitted scaler is a plain per-feature scaler
+    whose statistics repeat per channel, so it transforms, inverts and is stored
+    like any other.
+    """
+    n_channels = image_shape[0]
+    per_channel = X.reshape(len(X), n_channels, -1).transpose(0, 2, 1).reshape(-1, n_channels)
+    scaler.fit(per_channel)
+    n_pixels = X.shape[1] // n_channels
+    for name, value in list(vars(scaler).items()):
+        if name.endswith("_") and isinstance(value, np.ndarray) and value.shape == (n_channels,):
+            setattr(scaler, name, np.repeat(value, n_pixels))
+    scaler.n_features_in_ = X.shape[1]
+    scaler.n_samples_seen_ = len(X)
+    return scaler
 
 
 def _scaling_of(scaler):
@@ -490,7 +585,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "hidden_noise": [Interval(Real, 0, None, closed="left")],
+        "architecture": [StrOptions(set(_NETWORKS))],
+        "image_shape": ["array-like", None],
         "generator_loss": [StrOptions({"feature_matching", "non_saturating"})],
+        "objective": [StrOptions({"improved_gan", "sgan_original"})],
         "catch_up_steps": [Interval(Integral, 0, None, closed="left")],
         "catch_up_threshold": [Interval(Real, 0, None, closed="left")],
         "unsupervised_weight": [Interval(Real, 0, None, closed="left")],
@@ -520,11 +618,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self,
         hidden_layer_sizes="auto",
         *,
+        architecture="mlp",
+        image_shape=None,
         generator_layer_sizes="auto",
         latent_dim=100,
         input_noise=0.3,
         hidden_noise=0.5,
         generator_loss="feature_matching",
+        objective="improved_gan",
         generator_start="middle",
         catch_up_steps=2,
         catch_up_threshold=0.05,
@@ -550,11 +651,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         random_state=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.architecture = architecture
+        self.image_shape = image_shape
         self.generator_layer_sizes = generator_layer_sizes
         self.latent_dim = latent_dim
         self.input_noise = input_noise
         self.hidden_noise = hidden_noise
         self.generator_loss = generator_loss
+        self.objective = objective
         self.generator_start = generator_start
         self.catch_up_steps = catch_up_steps
         self.catch_up_threshold = catch_up_threshold
@@ -637,14 +741,24 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             )
         if not continuing:
             self.hidden_layer_sizes_ = _resolve_layer_sizes(
-                "hidden_layer_sizes", hidden_sizes, *X.shape
+                "hidden_layer_sizes", hidden_sizes, *X.shape, self.architecture
             )
             self.generator_layer_sizes_ = _resolve_layer_sizes(
-                "generator_layer_sizes", generator_sizes, *X.shape
+                "generator_layer_sizes", generator_sizes, *X.shape, self.architecture
+            )
+            self._check_conv_layer_sizes()
+            self.image_shape_ = _check_image_shape(
+                self.architecture,
+                self.image_shape,
+                X.shape[1],
+                sparse.issparse(X),
+                self.hidden_layer_sizes_,
             )
             self.classes_ = classes
             self.scaler_ = self._make_scaler(sparse.issparse(X))
-            if self.scaler_ is not None:
+            if self.scaler_ is not None and self.architecture != "mlp":
+                _fit_per_channel(self.scaler_, X, self.image_shape_)
+            elif self.scaler_ is not None:
                 self.scaler_.fit(X)
                 if self.input_scaling == "standard":
                     _floor_scale(self.scaler_)
@@ -675,6 +789,19 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.label_distributions_ = self._proba_of_scaled(data.X)
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
         return self
+
+    def _check_conv_layer_sizes(self):
+        """The original networks have the Keras script's number of layers."""
+        if self.architecture != "sgan_original":
+            return
+        for name, count in (("hidden_layer_sizes", 4), ("generator_layer_sizes", 2)):
+            sizes = getattr(self, name + "_")
+            if len(sizes) != count:
+                raise ValueError(
+                    f"architecture='sgan_original' has the Keras SGAN script's layers: "
+                    f"{name} must hold {count} channel counts, got {sizes}; e.g. "
+                    f"{name}={_CONV_LAYER_SIZES['sgan_original'][name]} or 'auto'."
+                )
 
     def _check_device(self):
         try:
@@ -710,16 +837,23 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         low, high = _feature_bounds(X)
         steps_per_epoch = self._steps_per_epoch(n_rows)
         dtype = training_dtype(self.precision, device, n_features)
+        discriminator, generator = _NETWORKS[self.architecture]
+        if self.architecture == "mlp":
+            shapes = dict(module__n_features=n_features, generator__n_features=n_features)
+        else:
+            shapes = dict(
+                module__image_shape=self.image_shape_, generator__image_shape=self.image_shape_
+            )
         return SGANNet(
-            Discriminator,
-            module__n_features=n_features,
+            discriminator,
+            generator=generator,
+            **shapes,
             module__n_classes=len(self.classes_),
             module__hidden_layer_sizes=self.hidden_layer_sizes_,
             module__input_noise=self.input_noise,
             module__hidden_noise=self.hidden_noise,
             module__compute_dtype=dtype,
             generator__latent_dim=self.latent_dim,
-            generator__n_features=n_features,
             generator__hidden_layer_sizes=self.generator_layer_sizes_,
             generator__compute_dtype=dtype,
             # Generated rows stay in the box of the scaled training rows.
@@ -739,6 +873,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             catch_up_steps=self.catch_up_steps,
             unsupervised_weight=self.unsupervised_weight,
             generator_loss=self.generator_loss,
+            objective=self.objective,
             averaging_decay=self.averaging_decay,
             steps_per_epoch=steps_per_epoch,
             seed=seed,
@@ -761,6 +896,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """Refuse a continued fit whose changed parameters need new networks."""
         net = self.net_
         built_with = {
+            "architecture": next(a for a, (d, _) in _NETWORKS.items() if d is net.module),
+            "image_shape": self.image_shape_,
             "hidden_layer_sizes": net.module__hidden_layer_sizes,
             "generator_layer_sizes": net.generator__hidden_layer_sizes,
             "latent_dim": net.generator__latent_dim,
@@ -769,6 +906,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             "device": torch.device(net.device),
         }
         now = {
+            "architecture": self.architecture,
+            "image_shape": None if self.image_shape is None else tuple(self.image_shape),
             # "auto" keeps the widths it resolved to when the networks were built.
             "hidden_layer_sizes": _built_or_given(
                 self.hidden_layer_sizes, self.hidden_layer_sizes_
@@ -825,6 +964,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             module__input_noise=self.input_noise,
             module__hidden_noise=self.hidden_noise,
             generator_loss=self.generator_loss,
+            objective=self.objective,
             catch_up_steps=self.catch_up_steps,
             catch_up_threshold=self.catch_up_threshold,
             unsupervised_weight=self.unsupervised_weight,
