@@ -30,7 +30,6 @@ from ._conv import (
     ConvGenerator,
     OriginalDiscriminator,
     OriginalGenerator,
-    conv_output_size,
 )
 from ._labels import encode_labels, labeled_mask
 from ._modules import Discriminator, Generator
