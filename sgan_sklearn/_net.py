@@ -223,7 +223,10 @@ class SGANNet(NeuralNet):
     # ----- initialisation ------------------------------------------------
     def initialize_module(self):
         super().initialize_module()
-        self.generator_ = self.generator(**self.get_params_for("generator"))
+        generator = self.generator
+        if not isinstance(generator, torch.nn.Module):
+            generator = generator(**self.get_params_for("generator"))
+        self.generator_ = generator
         self.average_module_ = ExponentialAverage(self.module_, self.averaging_decay)
         self.needs_data_init_ = True
         self.steps_in_fit_ = self.steps_done_ = 0
@@ -242,6 +245,13 @@ class SGANNet(NeuralNet):
 
     def get_all_learnable_params(self):
         return self.module_.named_parameters()
+
+    def noise(self, n_samples):
+        """Generator input for ``n_samples`` rows: its own ``sample_noise``, or uniform noise."""
+        sample = getattr(self.generator_, "sample_noise", None)
+        if sample is not None:
+            return sample(n_samples, self.device)
+        return torch.rand(n_samples, self.generator_.latent_dim, device=self.device)
 
     # ----- data ----------------------------------------------------------
     def get_dataset(self, X, y=None):
@@ -316,7 +326,7 @@ class SGANNet(NeuralNet):
 
         # Discriminator step: labeled cross-entropy + real-vs-fake.
         with torch.no_grad():
-            x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
+            x_fake = self.generator_(self.noise(n_fake))
         logits, features = self._discriminate([x_labeled, x_unlabeled, x_fake])
         logits_labeled, logits_real, logits_fake = logits
         if self.objective == "sgan_original":
@@ -424,7 +434,7 @@ class SGANNet(NeuralNet):
         return supervised, unsupervised
 
     def _generator_step(self, x_real, n_fake):
-        x_fake = self.generator_(self.generator_.sample_noise(n_fake, self.device))
+        x_fake = self.generator_(self.noise(n_fake))
         # The discriminator is fixed during this step: its batch-norm
         # statistics, if any, are put back once the step is done.
         buffers = [b.clone() for b in self.module_.buffers()]

@@ -90,9 +90,18 @@ def _scaler_state(scaler):
 
 def save(estimator, path):
     """Write the fitted ``estimator`` to ``path`` (see the module docstring)."""
+    if estimator._brings_networks():
+        raise ValueError(
+            "save writes models with the built-in networks only: a model file holds JSON "
+            "and tensors, never code, so it cannot hold your discriminator or generator "
+            "class. Pickle or joblib the estimator instead (for files you trust), or save "
+            "the networks' state_dict() next to your own code."
+        )
     net = estimator.net_
     params = estimator.get_params(deep=False)
     params["callbacks"] = None
+    if params["image_shape"] is not None:
+        params["image_shape"] = [int(s) for s in params["image_shape"]]
     for name in _LAYER_SIZES:
         if not isinstance(params[name], str):  # "auto" stays as it is
             params[name] = list(params[name])

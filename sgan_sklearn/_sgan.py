@@ -82,6 +82,10 @@ _NETWORKS = {
 }
 
 
+# Prefixes of the keyword arguments for networks a user brings (skorch's style).
+_NETWORK_PREFIXES = ("discriminator__", "generator__")
+
+
 def _resolve_layer_sizes(name, sizes, n_samples, n_features, architecture="mlp"):
     """Checked widths ``sizes`` of parameter ``name``, "auto" resolved for the data's shape."""
     if sizes != "auto":
@@ -304,16 +308,43 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     hidden_layer_sizes : "auto" or tuple of int, default="auto"
-        Widths of the discriminator's hidden layers. ``"auto"`` uses the
-        Improved-GAN MNIST widths ``(500, 250, 250)`` for inputs with at least
-        256 features (images) and ``(250, 125, 125)`` for narrower, tabular
-        inputs, where the smaller network is as accurate and trains several
-        times faster. The widths used are in ``hidden_layer_sizes_``.
+        Widths of the discriminator's hidden layers; for the convolutional
+        architectures, the output channels of its convolutions. ``"auto"``:
+        for ``architecture="mlp"``, the Improved-GAN MNIST widths
+        ``(500, 250, 250)`` for inputs with at least 256 features (images) and
+        ``(250, 125, 125)`` for narrower, tabular inputs, where the smaller
+        network is as accurate and trains several times faster; ``(32, 64,
+        128)`` for ``"conv"``; ``(32, 64, 128, 256)`` for ``"sgan_original"``.
+        The widths used are in ``hidden_layer_sizes_``.
+
+    architecture : {"mlp", "conv", "sgan_original"}, default="mlp"
+        The networks. ``"mlp"``: the Improved-GAN multilayer perceptrons, for
+        tabular data and for images alike. ``"conv"``: for images given as
+        rows (see ``image_shape``), a weight-normalised convolutional
+        discriminator (3x3 stride-2 convolutions, leaky ReLU, Gaussian noise)
+        and a transposed-convolution generator. ``"sgan_original"``: the
+        networks of the Keras SGAN script that popularised the method (Odena,
+        2016): batch normalisation, dropout, a sigmoid real/fake head next to
+        the (N+1)-way head, and an upsampling generator with tanh output;
+        about ten times the cost of ``"conv"`` per step (see :ref:`results`).
+
+    image_shape : tuple of int or None, default=None
+        ``(channels, height, width)`` of the images in the rows of ``X``,
+        which hold each image flattened channel by channel
+        (``images.reshape(len(images), -1)`` of an ``(n, C, H, W)`` array).
+        Required by the convolutional architectures, which need images of at
+        least 8x8 pixels (one halving per stride-2 convolution); with
+        ``"mlp"`` it is only checked against ``X`` and used to draw
+        generated samples. With an image shape, inputs are scaled per channel
+        (every pixel of a channel shares its mean and scale), not per pixel.
 
     generator_layer_sizes : "auto" or tuple of int, default="auto"
-        Widths of the generator's hidden layers. ``"auto"``: ``(250, 250)``
-        for inputs with at least 256 features, ``(125, 125)`` for narrower
-        ones. The widths used are in ``generator_layer_sizes_``.
+        Widths of the generator's hidden layers; for the convolutional
+        architectures, the channels of its feature maps, coarsest first.
+        ``"auto"``: for ``"mlp"``, ``(250, 250)`` for inputs with at least
+        256 features and ``(125, 125)`` for narrower ones; ``(64, 32)`` for
+        ``"conv"``; ``(128, 64)`` for ``"sgan_original"``. The widths used
+        are in ``generator_layer_sizes_``.
 
     latent_dim : int, default=100
         Size of the generator's uniform noise input.
@@ -331,6 +362,18 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         the mean last-hidden-layer features of a generated and a real batch
         (Salimans et al., 2016);
         ``"non_saturating"`` maximises ``log P(real | G(z))`` (original SGAN).
+
+    objective : {"improved_gan", "sgan_original"}, default="improved_gan"
+        The discriminator's loss. ``"improved_gan"``: labeled cross-entropy
+        plus ``unsupervised_weight`` times the real-vs-fake loss of the
+        (N+1)-way output with the fake logit fixed at 0 (Salimans et al.,
+        2016). ``"sgan_original"``: the Keras SGAN script's loss, half binary
+        cross-entropy of a real/fake output (the network's own sigmoid head
+        with ``architecture="sgan_original"``, else ``log P(real | x)`` from
+        the class logits) and half (N+1)-way cross-entropy with class weights
+        N/64 for a real class and 1/64 for "fake"; with
+        ``generator_loss="non_saturating"`` the generator is trained against
+        the same real/fake output, as in the script.
 
     generator_start : {"middle", "data_mean"}, default="middle"
         Where the generator's first samples sit inside the box of the scaled
@@ -444,7 +487,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``generator_loss``, ``catch_up_steps``, ``catch_up_threshold``,
         ``unsupervised_weight``, ``averaging_decay``, ``callbacks`` (cloned
         afresh), ``verbose``, ``n_threads`` and ``random_state`` (seeds the new
-        noise). A change to ``hidden_layer_sizes``, ``generator_layer_sizes``,
+        noise) and ``objective``. A change to ``architecture``, ``image_shape``,
+        the class of ``discriminator`` or ``generator``, ``hidden_layer_sizes``,
+        ``generator_layer_sizes``,
         ``latent_dim``, ``input_scaling`` (the scaler is fitted once),
         ``generator_start`` (it only shapes the initialisation) or ``device``
         needs new networks: ``fit`` raises a ValueError naming the parameters;
@@ -483,10 +528,38 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         those instructions (``"auto"`` differs between them), or to rule
         precision out when investigating a diverging fit.
 
+    discriminator : torch.nn.Module subclass or instance, or None, default=None
+        Your own discriminator instead of the built-in one of
+        ``architecture``: a class, built at fit with its ``discriminator__*``
+        arguments, or an instance, which is copied so that the object passed
+        is never trained. It maps ``(batch, n_features)`` scaled rows to
+        ``(batch, n_classes)`` class logits (the fake logit is fixed at 0) and,
+        called with ``return_features=True``, to ``(logits, features)``, where
+        ``features`` of shape ``(batch, n_hidden)`` are what feature matching
+        compares. Optional methods: ``initialize_from(x)`` (data-dependent
+        initialisation on up to 500 scaled rows) and ``real_fake_logit(features)``
+        (a real/fake head for ``objective="sgan_original"``).
+        ``hidden_layer_sizes``, ``input_noise`` and ``hidden_noise`` shape the
+        built-in discriminator only. See :ref:`own-networks`.
+
+    generator : torch.nn.Module subclass or instance, or None, default=None
+        Your own generator, given as ``discriminator`` is, with
+        ``generator__*`` arguments for a class. It maps noise from its
+        ``sample_noise(n_samples, device)`` method, or uniform noise of size
+        its ``latent_dim`` attribute, to ``(batch, n_features)`` rows in the
+        scaled input space; optional ``initialize_from(x, start)``.
+        ``generator_layer_sizes`` and ``latent_dim`` shape the built-in
+        generator only.
+
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, noise and batch order. An int makes a CPU
         fit reproducible. The global torch, numpy and random states are never
         changed.
+
+    **network_params : dict
+        ``discriminator__<name>`` and ``generator__<name>`` keyword arguments of
+        the ``discriminator`` and ``generator`` classes (skorch's convention);
+        refused for instances and for the built-in networks.
 
     Attributes
     ----------
@@ -498,6 +571,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     generator_layer_sizes_ : tuple of int
         Widths of the generator's hidden layers (``"auto"`` resolved).
+
+    image_shape_ : tuple of int or None
+        The checked ``image_shape``.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -530,8 +606,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``(batch, n_features_in_)`` scaled inputs to ``(batch, n_classes)`` logits.
 
     generator_ : torch.nn.Module
-        The generator; maps ``(batch, latent_dim)`` uniform noise to
-        ``(batch, n_features_in_)`` samples in the scaled input space.
+        The generator; maps ``generator_.sample_noise(batch, device)`` noise
+        (uniform, of size ``latent_dim``; standard normal for
+        ``"sgan_original"``) to ``(batch, n_features_in_)`` samples in the
+        scaled input space.
 
     scaler_ : transformer or None
         The fitted input scaler.
@@ -610,6 +688,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "precision": [StrOptions(set(PRECISIONS))],
+        "discriminator": [type, torch.nn.Module, None],
+        "generator": [type, torch.nn.Module, None],
         "random_state": ["random_state"],
     }
 
@@ -647,7 +727,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         device="cpu",
         n_threads=None,
         precision="auto",
+        discriminator=None,
+        generator=None,
         random_state=None,
+        **network_params,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.architecture = architecture
@@ -680,7 +763,54 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.device = device
         self.n_threads = n_threads
         self.precision = precision
+        self.discriminator = discriminator
+        self.generator = generator
         self.random_state = random_state
+        for name, value in network_params.items():
+            if not name.startswith(_NETWORK_PREFIXES):
+                raise TypeError(
+                    f"SGANClassifier got an unexpected keyword argument {name!r}; arguments "
+                    "for your own networks start with 'discriminator__' or 'generator__'."
+                )
+            setattr(self, name, value)
+
+    # ----- parameters of the networks a user brings ----------------------
+    def _network_params(self, prefix=None):
+        """The ``discriminator__*`` / ``generator__*`` arguments, all or of one network."""
+        prefixes = _NETWORK_PREFIXES if prefix is None else (prefix + "__",)
+        return {k: v for k, v in vars(self).items() if k.startswith(prefixes)}
+
+    def get_params(self, deep=True):
+        """Get parameters for this estimator, ``discriminator__*`` and ``generator__*`` included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        return {**super().get_params(deep=deep), **self._network_params()}
+
+    def set_params(self, **params):
+        """Set parameters, ``discriminator__*`` and ``generator__*`` included.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        for name in [n for n in params if n.startswith(_NETWORK_PREFIXES)]:
+            setattr(self, name, params.pop(name))
+        return super().set_params(**params)
 
     # ----- fitted components exposed by name -----------------------------
     @property
@@ -716,6 +846,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             Fitted estimator.
         """
         device = self._check_device()
+        self._check_network_params()
         # Checked before any data work, resolved once the data's shape is known.
         hidden_sizes = _check_layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
         generator_sizes = _check_layer_sizes("generator_layer_sizes", self.generator_layer_sizes)
@@ -780,6 +911,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             else:
                 self.net_ = self._make_net(data.X, seed, device)
                 self.net_.initialize()
+                if self._brings_networks():
+                    self._check_network_contract(data.X)
             self.net_.partial_fit(data)
 
         self.termination_condition_ = self.net_.termination_condition_
@@ -788,6 +921,49 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.label_distributions_ = self._proba_of_scaled(data.X)
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
         return self
+
+    def _check_network_contract(self, X):
+        """Run a user's networks on two rows; refuse outputs the training cannot use."""
+        from ._net import rows_to_tensor
+
+        net = self.net_
+        x = rows_to_tensor(X, np.arange(min(2, X.shape[0])), net.device)
+        n, n_classes, n_features = len(x), len(self.classes_), X.shape[1]
+        contract = (
+            "A discriminator maps (batch, n_features) scaled rows to (batch, n_classes) "
+            "class logits (the fake logit is fixed at 0), and with return_features=True to "
+            "(logits, features), features of shape (batch, n_hidden) for feature matching; "
+            "a generator maps generator.sample_noise(batch, device) (or uniform noise of "
+            "size generator.latent_dim) to (batch, n_features) rows. See the user guide, "
+            "'Your own networks'."
+        )
+        with torch.no_grad():
+            net.module_.eval()
+            net.generator_.eval()
+            try:
+                logits = net.module_(x)
+                both = net.module_(x, return_features=True)
+                rows = net.generator_(net.noise(n))
+            except Exception as exc:
+                raise ValueError(f"Your networks failed on two rows: {exc!r}. {contract}") from exc
+            finally:
+                net.module_.train()
+                net.generator_.train()
+        problems = []
+        if tuple(getattr(logits, "shape", ())) != (n, n_classes):
+            problems.append(
+                f"discriminator(x) gave shape {tuple(getattr(logits, 'shape', ()))}, "
+                f"expected ({n}, {n_classes})"
+            )
+        if not (isinstance(both, tuple) and len(both) == 2 and both[1].ndim == 2):
+            problems.append("discriminator(x, return_features=True) is not (logits, features 2-D)")
+        if tuple(getattr(rows, "shape", ())) != (n, n_features):
+            problems.append(
+                f"generator(noise) gave shape {tuple(getattr(rows, 'shape', ()))}, "
+                f"expected ({n}, {n_features})"
+            )
+        if problems:
+            raise ValueError("; ".join(problems) + ". " + contract)
 
     def _check_conv_layer_sizes(self):
         """The original networks have the Keras script's number of layers."""
@@ -836,28 +1012,16 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         low, high = _feature_bounds(X)
         steps_per_epoch = self._steps_per_epoch(n_rows)
         dtype = training_dtype(self.precision, device, n_features)
-        discriminator, generator = _NETWORKS[self.architecture]
-        if self.architecture == "mlp":
-            shapes = dict(module__n_features=n_features, generator__n_features=n_features)
-        else:
-            shapes = dict(
-                module__image_shape=self.image_shape_, generator__image_shape=self.image_shape_
-            )
+        if self._brings_networks():
+            # Built-in parts next to a user's network train in float32 (checked at fit).
+            dtype = torch.float32
+        discriminator, discriminator_args = self._network("discriminator", n_features, dtype)
+        generator, generator_args = self._network("generator", n_features, dtype, low, high)
         return SGANNet(
             discriminator,
             generator=generator,
-            **shapes,
-            module__n_classes=len(self.classes_),
-            module__hidden_layer_sizes=self.hidden_layer_sizes_,
-            module__input_noise=self.input_noise,
-            module__hidden_noise=self.hidden_noise,
-            module__compute_dtype=dtype,
-            generator__latent_dim=self.latent_dim,
-            generator__hidden_layer_sizes=self.generator_layer_sizes_,
-            generator__compute_dtype=dtype,
-            # Generated rows stay in the box of the scaled training rows.
-            generator__low=low,
-            generator__high=high,
+            **discriminator_args,
+            **generator_args,
             criterion=torch.nn.CrossEntropyLoss,
             optimizer=torch.optim.Adam,
             optimizer__betas=(self.adam_beta1, 0.999),
@@ -885,6 +1049,69 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             device=str(device),
         )
 
+    def _brings_networks(self):
+        return self.discriminator is not None or self.generator is not None
+
+    def _network(self, name, n_features, dtype, low=None, high=None):
+        """``(module, prefixed keyword arguments)`` of network ``name`` for the skorch net.
+
+        A user's class gets its ``name__*`` arguments; a user's instance is
+        copied, so the object passed is never trained; otherwise the built-in
+        network of ``architecture``.
+        """
+        prefix = "module" if name == "discriminator" else "generator"
+        given = getattr(self, name)
+        if isinstance(given, torch.nn.Module):
+            return copy.deepcopy(given), {}
+        if given is not None:
+            args = {k.split("__", 1)[1]: v for k, v in self._network_params(name).items()}
+            return given, {f"{prefix}__{k}": v for k, v in args.items()}
+        if self.architecture == "mlp":
+            args = dict(n_features=n_features)
+        else:
+            args = dict(image_shape=self.image_shape_)
+        if name == "discriminator":
+            args.update(
+                n_classes=len(self.classes_),
+                hidden_layer_sizes=self.hidden_layer_sizes_,
+                input_noise=self.input_noise,
+                hidden_noise=self.hidden_noise,
+                compute_dtype=dtype,
+            )
+        else:
+            # Generated rows stay in the box of the scaled training rows.
+            args.update(
+                latent_dim=self.latent_dim,
+                hidden_layer_sizes=self.generator_layer_sizes_,
+                low=low,
+                high=high,
+                compute_dtype=dtype,
+            )
+        built_in = _NETWORKS[self.architecture][0 if name == "discriminator" else 1]
+        return built_in, {f"{prefix}__{k}": v for k, v in args.items()}
+
+    def _check_network_params(self):
+        """Refuse arguments for networks a user brings that cannot take effect."""
+        for name in ("discriminator", "generator"):
+            given, args = getattr(self, name), self._network_params(name)
+            if args and not isinstance(given, type):
+                what = "an instance" if given is not None else "None (the built-in network)"
+                raise ValueError(
+                    f"{', '.join(sorted(args))} are arguments for a {name} class, but "
+                    f"{name} is {what}. Pass {name}=YourModule (the class) with them, or "
+                    "drop them."
+                )
+            if isinstance(given, type) and not issubclass(given, torch.nn.Module):
+                raise ValueError(
+                    f"{name} must be a torch.nn.Module subclass or instance, got {given!r}."
+                )
+        if self._brings_networks() and self.precision == "bfloat16":
+            raise ValueError(
+                "precision='bfloat16' applies to the built-in networks only; with your own "
+                "discriminator or generator use precision='auto' or 'float32' (your modules "
+                "can cast inside their forward)."
+            )
+
     def _steps_per_epoch(self, n_rows):
         batch = min(self.batch_size, n_rows)
         one_pass = math.ceil(n_rows / batch)
@@ -894,27 +1121,43 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     def _check_warm_start_can_continue(self, device):
         """Refuse a continued fit whose changed parameters need new networks."""
         net = self.net_
+        built_classes = (type(net.module_), type(net.generator_))
         built_with = {
-            "architecture": next(a for a, (d, _) in _NETWORKS.items() if d is net.module),
+            "architecture": next(
+                (a for a, classes in _NETWORKS.items() if classes == built_classes), "custom"
+            ),
+            "discriminator": built_classes[0].__name__,
+            "generator": built_classes[1].__name__,
             "image_shape": self.image_shape_,
-            "hidden_layer_sizes": net.module__hidden_layer_sizes,
-            "generator_layer_sizes": net.generator__hidden_layer_sizes,
-            "latent_dim": net.generator__latent_dim,
+            "hidden_layer_sizes": getattr(net, "module__hidden_layer_sizes", None),
+            "generator_layer_sizes": getattr(net, "generator__hidden_layer_sizes", None),
+            "latent_dim": getattr(net, "generator__latent_dim", None),
             "input_scaling": _scaling_of(self.scaler_),
             "generator_start": net.generator_start,
             "device": torch.device(net.device),
         }
+        classes = [
+            getattr(self, name)
+            if isinstance(getattr(self, name), type)
+            else type(getattr(self, name))
+            for name in ("discriminator", "generator")
+        ]
+        for index, name in enumerate(("discriminator", "generator")):
+            if getattr(self, name) is None:
+                classes[index] = _NETWORKS[self.architecture][index]
         now = {
-            "architecture": self.architecture,
+            "architecture": self.architecture if not self._brings_networks() else "custom",
+            "discriminator": classes[0].__name__,
+            "generator": classes[1].__name__,
             "image_shape": None if self.image_shape is None else tuple(self.image_shape),
             # "auto" keeps the widths it resolved to when the networks were built.
-            "hidden_layer_sizes": _built_or_given(
-                self.hidden_layer_sizes, self.hidden_layer_sizes_
-            ),
-            "generator_layer_sizes": _built_or_given(
-                self.generator_layer_sizes, self.generator_layer_sizes_
-            ),
-            "latent_dim": self.latent_dim,
+            "hidden_layer_sizes": None
+            if self.discriminator is not None
+            else _built_or_given(self.hidden_layer_sizes, self.hidden_layer_sizes_),
+            "generator_layer_sizes": None
+            if self.generator is not None
+            else _built_or_given(self.generator_layer_sizes, self.generator_layer_sizes_),
+            "latent_dim": None if self.generator is not None else self.latent_dim,
             "input_scaling": self.input_scaling,
             "generator_start": self.generator_start,
             "device": device,
@@ -950,18 +1193,27 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             for group in optimizer.param_groups:
                 group["betas"] = (self.adam_beta1, group["betas"][1])
                 group["eps"] = self.adam_epsilon
-        for discriminator in (net.module_, net.average_module_.module):
+        built_in = isinstance(net.module_, tuple(d for d, _ in _NETWORKS.values()))
+        for discriminator in (net.module_, net.average_module_.module) if built_in else ():
             discriminator.input_noise.std = self.input_noise
             for layer in discriminator.hidden_noise:
                 layer.std = self.hidden_noise
         net.average_module_.decay = self.averaging_decay
         dtype = training_dtype(self.precision, net.device, self.n_features_in_)
-        net.module_.compute_dtype = net.generator_.compute_dtype = dtype
+        if self._brings_networks():
+            dtype = torch.float32
+        for module in (net.module_, net.generator_):
+            if isinstance(module, tuple(c for pair in _NETWORKS.values() for c in pair)):
+                module.compute_dtype = dtype
+        if built_in:
+            vars(net).update(
+                module__compute_dtype=dtype,
+                module__input_noise=self.input_noise,
+                module__hidden_noise=self.hidden_noise,
+            )
+        if self.generator is None:
+            net.generator__compute_dtype = dtype
         vars(net).update(
-            module__compute_dtype=dtype,
-            generator__compute_dtype=dtype,
-            module__input_noise=self.input_noise,
-            module__hidden_noise=self.hidden_noise,
             generator_loss=self.generator_loss,
             objective=self.objective,
             catch_up_steps=self.catch_up_steps,

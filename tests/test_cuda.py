@@ -175,3 +175,21 @@ def _run_where_cuda_is_hidden(script, folder):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("architecture", ["conv", "sgan_original"])
+def test_image_architectures_train_on_the_gpu(digits, architecture):
+    X, _, y_partial = digits
+    sizes = (8, 16) if architecture == "conv" else (8, 8, 16, 16)
+    clf = SGANClassifier(
+        architecture=architecture,
+        image_shape=(1, 8, 8),
+        hidden_layer_sizes=sizes,
+        generator_layer_sizes=(16, 8),
+        max_epochs=2,
+        device="cuda",
+        random_state=0,
+    ).fit(X, y_partial)
+    assert all(p.device.type == "cuda" for p in clf.net_.module_.parameters())
+    assert all(p.device.type == "cuda" for p in clf.generator_.parameters())
+    assert np.isfinite(clf.predict_proba(X)).all()

@@ -1,0 +1,145 @@
+"""Networks a user brings: module classes with prefixed arguments, or instances."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import SMALL, assert_valid_proba, three_blobs
+from sklearn.base import clone
+from torch import nn
+
+from sgan_sklearn import SGANClassifier
+
+
+class TwoLayerDiscriminator(nn.Module):
+    """The contract: class logits, and (logits, features) with return_features=True."""
+
+    def __init__(self, n_features, n_classes, width=16):
+        super().__init__()
+        self.hidden = nn.Sequential(nn.Linear(n_features, width), nn.ReLU())
+        self.output = nn.Linear(width, n_classes)
+
+    def forward(self, x, return_features=False):
+        features = self.hidden(x)
+        logits = self.output(features)
+        return (logits, features) if return_features else logits
+
+
+class PlainGenerator(nn.Module):
+    """No sample_noise: the estimator feeds uniform noise of size latent_dim."""
+
+    def __init__(self, n_features, latent_dim=4):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.body = nn.Sequential(nn.Linear(latent_dim, 16), nn.ReLU(), nn.Linear(16, n_features))
+
+    def forward(self, z):
+        return self.body(z)
+
+
+class BatchNormDiscriminator(TwoLayerDiscriminator):
+    def __init__(self, n_features, n_classes):
+        super().__init__(n_features, n_classes)
+        self.hidden = nn.Sequential(nn.Linear(n_features, 16), nn.BatchNorm1d(16), nn.ReLU())
+
+
+OWN = dict(SMALL, random_state=0)
+
+
+def test_classes_with_prefixed_arguments_train_and_predict():
+    X, y = three_blobs()
+    clf = SGANClassifier(
+        discriminator=TwoLayerDiscriminator,
+        discriminator__n_features=4,
+        discriminator__n_classes=3,
+        discriminator__width=8,
+        generator=PlainGenerator,
+        generator__n_features=4,
+        **OWN,
+    ).fit(X, y)
+    assert_valid_proba(clf.predict_proba(X), len(X), 3)
+    assert isinstance(clf.discriminator_, TwoLayerDiscriminator)
+    assert clf.discriminator_.hidden[0].out_features == 8
+    assert isinstance(clf.generator_, PlainGenerator)
+
+
+def test_prefixed_arguments_are_parameters():
+    clf = SGANClassifier(discriminator=TwoLayerDiscriminator, discriminator__width=8)
+    assert clf.get_params()["discriminator__width"] == 8
+    cloned = clone(clf)
+    assert cloned.get_params()["discriminator__width"] == 8
+    cloned.set_params(discriminator__width=32, max_epochs=2)
+    assert cloned.discriminator__width == 32 and cloned.max_epochs == 2
+    assert clf.discriminator__width == 8
+
+
+def test_instances_are_copied_not_trained():
+    X, y = three_blobs()
+    discriminator = TwoLayerDiscriminator(4, 3)
+    before = {k: v.clone() for k, v in discriminator.state_dict().items()}
+    clf = SGANClassifier(discriminator=discriminator, **OWN).fit(X, y)
+    for key, value in discriminator.state_dict().items():
+        torch.testing.assert_close(value, before[key])
+    assert clf.discriminator_ is not discriminator
+    trained = clf.net_.module_.state_dict()
+    assert any(not torch.equal(trained[k], before[k]) for k in before)
+
+
+def test_batch_norm_discriminator_trains():
+    X, y = three_blobs()
+    clf = SGANClassifier(discriminator=BatchNormDiscriminator(4, 3), **OWN).fit(X, y)
+    assert np.isfinite(clf.history_[-1, "train_loss"])
+    assert clf.score(X, np.arange(len(X)) % 3) > 0.5
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            dict(discriminator=TwoLayerDiscriminator(4, 2)),
+            r"gave shape \(2, 2\), expected \(2, 3\)",
+        ),
+        (dict(generator=PlainGenerator(5)), r"generator\(noise\) gave shape \(2, 5\)"),
+        (dict(discriminator=nn.Linear(4, 3)), "Your networks failed on two rows"),
+    ],
+)
+def test_networks_that_break_the_contract_are_refused(params, message):
+    X, y = three_blobs()
+    with pytest.raises(ValueError, match=message):
+        SGANClassifier(**params, **OWN).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(discriminator=TwoLayerDiscriminator(4, 3), discriminator__width=3), "an instance"),
+        (dict(generator__latent_dim=3), "the built-in network"),
+        (dict(discriminator=dict), "torch.nn.Module subclass"),
+        (dict(discriminator=TwoLayerDiscriminator(4, 3), precision="bfloat16"), "built-in"),
+    ],
+)
+def test_arguments_that_cannot_take_effect_are_refused(params, message):
+    X, y = three_blobs()
+    with pytest.raises(ValueError, match=message):
+        SGANClassifier(**params, **OWN).fit(X, y)
+
+
+def test_unknown_keyword_is_a_type_error():
+    with pytest.raises(TypeError, match="discriminator__"):
+        SGANClassifier(widht=3)
+
+
+def test_model_files_refuse_own_networks_and_name_pickle(tmp_path):
+    X, y = three_blobs()
+    clf = SGANClassifier(discriminator=TwoLayerDiscriminator(4, 3), **OWN).fit(X, y)
+    with pytest.raises(ValueError, match="Pickle or joblib"):
+        clf.save(tmp_path / "own.sgan")
+
+
+def test_warm_start_continues_own_networks():
+    X, y = three_blobs()
+    clf = SGANClassifier(discriminator=TwoLayerDiscriminator(4, 3), warm_start=True, **OWN).fit(
+        X, y
+    )
+    first = clf.n_iter_
+    clf.fit(X, y)
+    assert clf.n_iter_ == 2 * first
