@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from sklearn.utils import _safe_indexing, column_or_1d
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.sparsefuncs import min_max_axis
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import Callback, Checkpoint, EarlyStopping, LRScheduler, ProgressBar
@@ -165,6 +165,11 @@ def _package_version():
     from . import __version__
 
     return __version__
+
+
+def _log_real_probability(logits):
+    """``log P(real | x) = lse(l) - softplus(lse(l))`` for class logits ``l`` (fake logit 0)."""
+    return torch.nn.functional.logsigmoid(torch.logsumexp(logits, dim=1))
 
 
 def _adapted_to_the_gan(callback, steps_per_epoch):
@@ -899,6 +904,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
+        return self._from_logits(X_scaled, partial(torch.softmax, dim=1), (len(self.classes_),))
+
+    def _from_logits(self, X_scaled, transform, row_shape):
+        """``transform`` of the discriminator's logits, of shape ``row_shape`` per row.
+
+        ``transform`` maps a float64 batch of logits to one array per row.
+        """
         # Inference runs in float64 on a copy of the averaged weights: in float32,
         # which rows share a batch changes the matmul's summation order and the
         # probabilities by ~1e-8, so that a row's prediction depended on its
@@ -909,14 +921,23 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # Filled batch by batch: collecting per-batch arrays and concatenating them
         # doubled the output and fragmented the heap, so that fit's resident
         # memory grew to ~5x the input on glibc.
-        proba = np.empty((X_scaled.shape[0], len(self.classes_)))
+        out = np.empty((X_scaled.shape[0], *row_shape))
         start = 0
         with torch.inference_mode(), _torch_threads(self.n_threads):
             for x in batches:
                 logits = discriminator(x.double())
-                proba[start : start + len(logits)] = torch.softmax(logits, dim=1).cpu()
+                out[start : start + len(logits)] = transform(logits).cpu()
                 start += len(logits)
-        return proba
+        return out
+
+    def _validated_scaled(self, X):
+        """The scaled rows of ``X``, checked as every prediction method checks them."""
+        check_is_fitted(self)
+        _check_rows(X)
+        X = validate_data(
+            self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
+        )
+        return self._scale(X)
 
     def predict_proba(self, X):
         """Class probabilities given that the row is real.
@@ -932,12 +953,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             ``softmax`` of the discriminator's class logits; columns follow
             ``classes_``.
         """
-        check_is_fitted(self)
-        _check_rows(X)
-        X = validate_data(
-            self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
-        )
-        return self._proba_of_scaled(self._scale(X))
+        return self._proba_of_scaled(self._validated_scaled(X))
 
     def predict(self, X):
         """Predict the class of each row.
@@ -983,6 +999,99 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             sample_weight = np.asarray(sample_weight)[mask]
         y_pred = self.predict(_safe_indexing(X, mask))
         return accuracy_score(y[mask], y_pred, sample_weight=sample_weight)
+
+    # ----- novelty and generation ----------------------------------------
+    def score_samples(self, X):
+        """Log-probability that each row is real, by the discriminator.
+
+        A novelty score: higher means more like the training rows. It is
+        ``log P(real | x) = lse(l) - softplus(lse(l))`` for the class logits
+        ``l`` (the fake logit is fixed at 0), where ``lse`` is log-sum-exp;
+        computed as ``predict_proba`` is, in batches, in float64, with the
+        averaged weights.
+
+        The discriminator learns to tell the training rows from the
+        generator's rows, not from any other data, so it is not an outlier
+        detector by design: measure it on your own data before relying on it
+        (see :ref:`results`).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``log P(real | x)``, at most 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sgan_sklearn import SGANClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> y = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+        >>> clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=5, random_state=0).fit(X, y)
+        >>> clf.score_samples(X[:3]).shape
+        (3,)
+        """
+        return self._from_logits(self._validated_scaled(X), _log_real_probability, ())
+
+    def sample(self, n_samples=1, random_state=None):
+        """Generate rows with the fitted generator, in the input space of ``X``.
+
+        The generator's output for uniform noise, mapped back through the
+        input scaling (``scaler_``), so the rows are comparable to the training
+        rows: every feature lies within its range in the training data. Neither
+        the estimator nor the global random state changes.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate.
+
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise: the same int gives the same rows. None draws fresh
+            noise on every call.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_), dtype float64
+            Generated rows (dense, also for a model fitted on sparse input).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sgan_sklearn import SGANClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> y = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+        >>> clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=5, random_state=0).fit(X, y)
+        >>> clf.sample(4, random_state=0).shape
+        (4, 4)
+        >>> bool((clf.sample(4, random_state=0) == clf.sample(4, random_state=0)).all())
+        True
+        """
+        check_is_fitted(self)
+        validate_parameter_constraints(
+            {
+                "n_samples": [Interval(Integral, 1, None, closed="left")],
+                "random_state": ["random_state"],
+            },
+            {"n_samples": n_samples, "random_state": random_state},
+            caller_name="sample",
+        )
+        noise_source = torch.Generator().manual_seed(_torch_seed(random_state))
+        # A float64 copy on the CPU: the fitted generator is left as it is, and
+        # a seed gives the same rows whichever device trained the model.
+        generator = copy.deepcopy(self.generator_).to("cpu", torch.float64).eval()
+        with torch.inference_mode(), _torch_threads(self.n_threads):
+            noise = generator.sample_noise(n_samples, "cpu", generator=noise_source)
+            rows = generator(noise.double()).numpy()
+        if self.scaler_ is not None:
+            rows = self.scaler_.inverse_transform(rows)
+        return rows
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
