@@ -29,6 +29,7 @@ from ._labels import encode_labels, labeled_mask
 from ._modules import Discriminator
 from ._net import SemiSupervisedData, SGANNet
 from ._precision import PRECISIONS, training_dtype
+from .plotting import SampleGrid
 
 __all__ = ["SGANClassifier"]
 
@@ -172,8 +173,12 @@ def _log_real_probability(logits):
     return torch.nn.functional.logsigmoid(torch.logsumexp(logits, dim=1))
 
 
-def _adapted_to_the_gan(callback, steps_per_epoch):
+def _adapted_to_the_gan(callback, steps_per_epoch, estimator):
     """A cloned skorch callback, told what it cannot know about the GAN's net."""
+    if isinstance(callback, SampleGrid):
+        # The net knows neither the scaler nor the image shape: the grid samples
+        # through the estimator being fitted.
+        callback.estimator_ = estimator
     if isinstance(callback, ProgressBar) and callback.batches_per_epoch == "auto":
         # skorch counts rows / batch_size; an epoch here is steps_per_epoch steps.
         callback.batches_per_epoch = steps_per_epoch
@@ -336,7 +341,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         generator and its optimizer, so ``load_best=True`` restores the whole
         GAN), ``LRScheduler`` (drives the discriminator's optimizer; only with
         ``learning_rate_schedule="constant"``), ``GradientNormClipping`` (clips
-        the discriminator's gradients) and ``ProgressBar``. Refused with a
+        the discriminator's gradients), ``ProgressBar`` and
+        :class:`sgan_sklearn.plotting.SampleGrid` (saves grids of generated
+        images as training goes on). Refused with a
         ValueError that says why: ``EpochScoring`` and ``BatchScoring`` (training
         has no validation split, and the training rows are mostly unlabeled) and
         ``EarlyStopping(load_best=True)`` (it would restore the training
@@ -849,7 +856,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         for item in self.callbacks or []:
             name, callback = item if isinstance(item, tuple) else (None, item)
             self._check_callback(callback)
-            callback = _adapted_to_the_gan(clone(callback), steps_per_epoch)
+            callback = _adapted_to_the_gan(clone(callback), steps_per_epoch, self)
             cloned.append(callback if name is None else (name, callback))
         return cloned
 
@@ -1083,8 +1090,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             caller_name="sample",
         )
         noise_source = torch.Generator().manual_seed(_torch_seed(random_state))
-        # A float64 copy on the CPU: the fitted generator is left as it is, and
-        # a seed gives the same rows whichever device trained the model.
+        # A float64 copy on the CPU: the fitted generator is left as it is (also
+        # in the middle of a fit, for SampleGrid), and a seed gives the same rows
+        # whichever device trained the model.
         generator = copy.deepcopy(self.generator_).to("cpu", torch.float64).eval()
         with torch.inference_mode(), _torch_threads(self.n_threads):
             noise = generator.sample_noise(n_samples, "cpu", generator=noise_source)
