@@ -144,7 +144,7 @@ def plot_samples(
         ValueError asks for ``image_shape``.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the generator's noise (see :meth:`SGANClassifier.sample`).
+        Seeds the generator's noise (see :meth:`sgan_sklearn.SGANClassifier.sample`).
 
     ax : matplotlib Axes or None, default=None
         Axes to draw on; None draws on a new figure.
@@ -261,7 +261,9 @@ def plot_history(estimator, *, keys=HISTORY_KEYS, axes=None):
     if axes is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.5), squeeze=False)
+        _, axes = plt.subplots(
+            1, len(panels), figsize=(4.5 * len(panels), 3.5), squeeze=False, layout="constrained"
+        )
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != len(panels):
         raise ValueError(
