@@ -1093,10 +1093,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # A float64 copy on the CPU: the fitted generator is left as it is (also
         # in the middle of a fit, for SampleGrid), and a seed gives the same rows
         # whichever device trained the model.
-        generator = copy.deepcopy(self.generator_).to("cpu", torch.float64).eval()
+        generator_copy = copy.deepcopy(self.generator_).to("cpu", torch.float64).eval()
         with torch.inference_mode(), _torch_threads(self.n_threads):
-            noise = generator.sample_noise(n_samples, "cpu", generator=noise_source)
-            rows = generator(noise.double()).numpy()
+            noise = generator_copy.sample_noise(n_samples, "cpu", generator=noise_source)
+            rows = generator_copy(noise.double()).numpy()
         if self.scaler_ is not None:
             rows = self.scaler_.inverse_transform(rows)
         return rows
