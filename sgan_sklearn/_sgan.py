@@ -1017,10 +1017,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         computed as ``predict_proba`` is, in batches, in float64, with the
         averaged weights.
 
-        The discriminator learns to tell the training rows from the
-        generator's rows, not from any other data, so it is not an outlier
-        detector by design: measure it on your own data before relying on it
-        (see :ref:`results`).
+        It is a weak novelty score: the discriminator learns to tell the
+        training rows from the generator's rows, not from other data, and rows
+        unlike both can score highest. On MNIST, inverted digits and noise
+        images score higher than test digits (:ref:`novelty-results`). For
+        outlier detection use a dedicated detector such as
+        :class:`sklearn.ensemble.IsolationForest`.
 
         Parameters
         ----------
