@@ -29,6 +29,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from sgan_sklearn import SGANClassifier
+from sgan_sklearn.plotting import plot_history
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -50,26 +51,15 @@ print(f"{clf.n_iter_} epochs, test accuracy {test_accuracy[-1]:.3f}")
 # %%
 # The curves
 # ----------
-history = clf.history_
-epochs = history[:, "epoch"]
-fig, axes = plt.subplots(1, 3, figsize=(14, 4))
-for key in ["train_loss", "supervised_loss", "unsupervised_loss", "generator_loss"]:
-    axes[0].plot(epochs, history[:, key], label=key)
-axes[0].set_title("losses (mean per epoch)")
-axes[0].set_yscale("log")
-axes[1].plot(epochs, history[:, "labeled_accuracy"], label="labeled_accuracy (train)")
-axes[1].plot(epochs, test_accuracy, label="held-out accuracy")
+# :func:`~sgan_sklearn.plotting.plot_history` draws the losses on one axes and
+# ``labeled_accuracy`` and ``generator_steps`` on one each; the held-out accuracy
+# goes next to the training one.
+axes = plot_history(clf)
+axes[1].plot(clf.history_[:, "epoch"], test_accuracy, label="held-out accuracy")
 axes[1].set_title("accuracy")
 axes[1].set_ylim(0, 1.02)
-axes[2].plot(epochs, history[:, "generator_steps"], color="#b0620a")
-axes[2].set_title("generator_steps per training step")
+axes[1].legend(fontsize=8)
 axes[2].set_ylim(0.9, 3.1)
-for ax in axes:
-    ax.set_xlabel("epoch")
-    ax.grid(alpha=0.3)
-for ax in axes[:2]:
-    ax.legend(fontsize=8)
-fig.tight_layout()
 plt.show()
 
 # %%

@@ -210,8 +210,9 @@ class _ImageGenerator(nn.Module):
         h = h.flatten(1).to(z.dtype) + self.pixel_offset.to(z.dtype)
         return torch.addcmul(self.low.to(z.dtype), self.span.to(z.dtype), self.squash(h))
 
-    def sample_noise(self, n_samples, device):
-        return torch.rand(n_samples, self.latent_dim, device=device)
+    def sample_noise(self, n_samples, device, generator=None):
+        """Uniform noise for ``n_samples`` images, from ``generator`` if given."""
+        return torch.rand(n_samples, self.latent_dim, device=device, generator=generator)
 
     @torch.no_grad()
     def initialize_from(self, x, start="middle"):
@@ -418,6 +419,6 @@ class OriginalGenerator(_ImageGenerator):
         )
         return _run_in_dtype(self.body, h.view(len(z), *self.base_shape), dtype)
 
-    def sample_noise(self, n_samples, device):
-        # The script's noise: standard normal, not uniform.
-        return torch.randn(n_samples, self.latent_dim, device=device)
+    def sample_noise(self, n_samples, device, generator=None):
+        """The script's noise: standard normal, not uniform."""
+        return torch.randn(n_samples, self.latent_dim, device=device, generator=generator)

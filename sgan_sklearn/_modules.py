@@ -308,8 +308,13 @@ class Generator(nn.Module):
         pre_activation = F.linear(h, self.output.weight.to(dtype), self.output.bias.to(dtype))
         return torch.addcmul(self.low, self.span, torch.sigmoid(pre_activation.to(z.dtype)))
 
-    def sample_noise(self, n_samples, device):
-        return torch.rand(n_samples, self.latent_dim, device=device)
+    def sample_noise(self, n_samples, device, generator=None):
+        """Uniform noise of shape ``(n_samples, latent_dim)``.
+
+        ``generator`` is a ``torch.Generator`` on ``device`` to draw from
+        (None: torch's global generator, as in training).
+        """
+        return torch.rand(n_samples, self.latent_dim, device=device, generator=generator)
 
     @torch.no_grad()
     def initialize_from(self, x, start="middle"):

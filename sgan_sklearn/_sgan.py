@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from sklearn.utils import _safe_indexing, column_or_1d
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.sparsefuncs import min_max_axis
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import Callback, Checkpoint, EarlyStopping, LRScheduler, ProgressBar
@@ -35,6 +35,7 @@ from ._labels import encode_labels, labeled_mask
 from ._modules import Discriminator, Generator
 from ._net import SemiSupervisedData, SGANNet
 from ._precision import PRECISIONS, training_dtype
+from .plotting import SampleGrid
 
 __all__ = ["SGANClassifier"]
 
@@ -265,8 +266,17 @@ def _package_version():
     return __version__
 
 
-def _adapted_to_the_gan(callback, steps_per_epoch):
+def _log_real_probability(logits):
+    """``log P(real | x) = lse(l) - softplus(lse(l))`` for class logits ``l`` (fake logit 0)."""
+    return torch.nn.functional.logsigmoid(torch.logsumexp(logits, dim=1))
+
+
+def _adapted_to_the_gan(callback, steps_per_epoch, estimator):
     """A cloned skorch callback, told what it cannot know about the GAN's net."""
+    if isinstance(callback, SampleGrid):
+        # The net knows neither the scaler nor the image shape: the grid samples
+        # through the estimator being fitted.
+        callback.estimator_ = estimator
     if isinstance(callback, ProgressBar) and callback.batches_per_epoch == "auto":
         # skorch counts rows / batch_size; an epoch here is steps_per_epoch steps.
         callback.batches_per_epoch = steps_per_epoch
@@ -468,7 +478,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         generator and its optimizer, so ``load_best=True`` restores the whole
         GAN), ``LRScheduler`` (drives the discriminator's optimizer; only with
         ``learning_rate_schedule="constant"``), ``GradientNormClipping`` (clips
-        the discriminator's gradients) and ``ProgressBar``. Refused with a
+        the discriminator's gradients), ``ProgressBar`` and
+        :class:`sgan_sklearn.plotting.SampleGrid` (saves grids of generated
+        images as training goes on). Refused with a
         ValueError that says why: ``EpochScoring`` and ``BatchScoring`` (training
         has no validation split, and the training rows are mostly unlabeled) and
         ``EarlyStopping(load_best=True)`` (it would restore the training
@@ -545,7 +557,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     generator : torch.nn.Module subclass or instance, or None, default=None
         Your own generator, given as ``discriminator`` is, with
         ``generator__*`` arguments for a class. It maps noise from its
-        ``sample_noise(n_samples, device)`` method, or uniform noise of size
+        ``sample_noise(n_samples, device, generator=None)`` method (``generator``:
+        the ``torch.Generator`` that :meth:`sample` seeds), or uniform noise of size
         its ``latent_dim`` attribute, to ``(batch, n_features)`` rows in the
         scaled input space; optional ``initialize_from(x, start)``.
         ``generator_layer_sizes`` and ``latent_dim`` shape the built-in
@@ -1235,7 +1248,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         for item in self.callbacks or []:
             name, callback = item if isinstance(item, tuple) else (None, item)
             self._check_callback(callback)
-            callback = _adapted_to_the_gan(clone(callback), steps_per_epoch)
+            callback = _adapted_to_the_gan(clone(callback), steps_per_epoch, self)
             cloned.append(callback if name is None else (name, callback))
         return cloned
 
@@ -1290,6 +1303,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
+        return self._from_logits(X_scaled, partial(torch.softmax, dim=1), (len(self.classes_),))
+
+    def _from_logits(self, X_scaled, transform, row_shape):
+        """``transform`` of the discriminator's logits, of shape ``row_shape`` per row.
+
+        ``transform`` maps a float64 batch of logits to one array per row.
+        """
         # Inference runs in float64 on a copy of the averaged weights: in float32,
         # which rows share a batch changes the matmul's summation order and the
         # probabilities by ~1e-8, so that a row's prediction depended on its
@@ -1300,14 +1320,23 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # Filled batch by batch: collecting per-batch arrays and concatenating them
         # doubled the output and fragmented the heap, so that fit's resident
         # memory grew to ~5x the input on glibc.
-        proba = np.empty((X_scaled.shape[0], len(self.classes_)))
+        out = np.empty((X_scaled.shape[0], *row_shape))
         start = 0
         with torch.inference_mode(), _torch_threads(self.n_threads):
             for x in batches:
                 logits = discriminator(x.double())
-                proba[start : start + len(logits)] = torch.softmax(logits, dim=1).cpu()
+                out[start : start + len(logits)] = transform(logits).cpu()
                 start += len(logits)
-        return proba
+        return out
+
+    def _validated_scaled(self, X):
+        """The scaled rows of ``X``, checked as every prediction method checks them."""
+        check_is_fitted(self)
+        _check_rows(X)
+        X = validate_data(
+            self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
+        )
+        return self._scale(X)
 
     def predict_proba(self, X):
         """Class probabilities given that the row is real.
@@ -1323,12 +1352,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             ``softmax`` of the discriminator's class logits; columns follow
             ``classes_``.
         """
-        check_is_fitted(self)
-        _check_rows(X)
-        X = validate_data(
-            self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
-        )
-        return self._proba_of_scaled(self._scale(X))
+        return self._proba_of_scaled(self._validated_scaled(X))
 
     def predict(self, X):
         """Predict the class of each row.
@@ -1374,6 +1398,107 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             sample_weight = np.asarray(sample_weight)[mask]
         y_pred = self.predict(_safe_indexing(X, mask))
         return accuracy_score(y[mask], y_pred, sample_weight=sample_weight)
+
+    # ----- novelty and generation ----------------------------------------
+    def score_samples(self, X):
+        """Log-probability that each row is real, by the discriminator.
+
+        A novelty score: higher means more like the training rows. It is
+        ``log P(real | x) = lse(l) - softplus(lse(l))`` for the class logits
+        ``l`` (the fake logit is fixed at 0), where ``lse`` is log-sum-exp;
+        computed as ``predict_proba`` is, in batches, in float64, with the
+        averaged weights.
+
+        It is a weak novelty score: the discriminator learns to tell the
+        training rows from the generator's rows, not from other data, and rows
+        unlike both can score highest. On MNIST, inverted digits and noise
+        images score higher than test digits (:ref:`novelty-results`). For
+        outlier detection use a dedicated detector such as
+        :class:`sklearn.ensemble.IsolationForest`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``log P(real | x)``, at most 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sgan_sklearn import SGANClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> y = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+        >>> clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=5, random_state=0).fit(X, y)
+        >>> clf.score_samples(X[:3]).shape
+        (3,)
+        """
+        return self._from_logits(self._validated_scaled(X), _log_real_probability, ())
+
+    def sample(self, n_samples=1, random_state=None):
+        """Generate rows with the fitted generator, in the input space of ``X``.
+
+        The generator's output for uniform noise, mapped back through the
+        input scaling (``scaler_``), so the rows are comparable to the training
+        rows: every feature lies within its range in the training data. Neither
+        the estimator nor the global random state changes.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate.
+
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise: the same int gives the same rows. None draws fresh
+            noise on every call.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_), dtype float64
+            Generated rows (dense, also for a model fitted on sparse input).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sgan_sklearn import SGANClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> y = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+        >>> clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=5, random_state=0).fit(X, y)
+        >>> clf.sample(4, random_state=0).shape
+        (4, 4)
+        >>> bool((clf.sample(4, random_state=0) == clf.sample(4, random_state=0)).all())
+        True
+        """
+        check_is_fitted(self)
+        validate_parameter_constraints(
+            {
+                "n_samples": [Interval(Integral, 1, None, closed="left")],
+                "random_state": ["random_state"],
+            },
+            {"n_samples": n_samples, "random_state": random_state},
+            caller_name="sample",
+        )
+        noise_source = torch.Generator().manual_seed(_torch_seed(random_state))
+        # A float64 copy on the CPU: the fitted generator is left as it is (also
+        # in the middle of a fit, for SampleGrid), and a seed gives the same rows
+        # whichever device trained the model.
+        generator_copy = copy.deepcopy(self.generator_).to("cpu", torch.float64).eval()
+        with torch.inference_mode(), _torch_threads(self.n_threads):
+            sample_noise = getattr(generator_copy, "sample_noise", None)
+            if sample_noise is None:  # a user's generator with a latent_dim only
+                shape = (n_samples, generator_copy.latent_dim)
+                noise = torch.rand(shape, generator=noise_source, dtype=torch.float64)
+            else:
+                noise = sample_noise(n_samples, "cpu", generator=noise_source)
+            rows = generator_copy(noise.double()).numpy()
+        if self.scaler_ is not None:
+            rows = self.scaler_.inverse_transform(rows)
+        return rows
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -217,3 +217,15 @@ def test_image_arrays_point_at_the_conv_option():
     X, y, _ = images(10, (1, 8, 8))
     with pytest.raises(ValueError, match=r"architecture='conv', image_shape=\(1, 8, 8\)"):
         SGANClassifier().fit(X.reshape(10, 8, 8), y)
+
+
+@pytest.mark.parametrize("architecture", ["conv", "sgan_original"])
+def test_sample_gives_images_in_the_pixel_range(architecture):
+    X, y, _ = images(30, (1, 8, 8))
+    config = CONV_TINY if architecture == "conv" else ORIGINAL_TINY
+    clf = SGANClassifier(
+        architecture=architecture, image_shape=(1, 8, 8), random_state=0, **config
+    ).fit(X, y)
+    rows = clf.sample(25, random_state=0)
+    assert rows.shape == (25, 64)
+    assert np.all(rows >= X.min(axis=0) - 1e-6) and np.all(rows <= X.max(axis=0) + 1e-6)

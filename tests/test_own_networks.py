@@ -143,3 +143,11 @@ def test_warm_start_continues_own_networks():
     first = clf.n_iter_
     clf.fit(X, y)
     assert clf.n_iter_ == 2 * first
+
+
+def test_sample_works_with_a_generator_that_has_only_latent_dim():
+    X, y = three_blobs()
+    clf = SGANClassifier(generator=PlainGenerator(4), **OWN).fit(X, y)
+    rows = clf.sample(5, random_state=0)
+    assert rows.shape == (5, 4)
+    np.testing.assert_array_equal(rows, clf.sample(5, random_state=0))
