@@ -122,6 +122,32 @@ def write_json(payload, file):
     file.write_text(json.dumps(payload, indent=2) + "\n")
 
 
+def open_results(path, settings):
+    """The results file at ``path`` if it was written with ``settings``, else a new one.
+
+    Lets a cut run be continued into the same file; a file of other settings is
+    never mixed into.
+    """
+    settings = json.loads(json.dumps(settings))
+    if path.exists():
+        payload = json.loads(path.read_text())
+        if payload["settings"] != settings:
+            raise SystemExit(
+                f"{path} holds results of other settings ({payload['settings']}) than "
+                f"this run ({settings}); pass another --out or remove the file."
+            )
+        return payload
+    return {"settings": settings, "machine": machine_description(), "results": []}
+
+
+def record_result(payload, row, path, key):
+    """Add ``row`` to ``payload``, replacing the row that agrees on the fields in ``key``,
+    and write the file."""
+    kept = [r for r in payload["results"] if any(r[k] != row[k] for k in key)]
+    payload["results"] = [*kept, row]
+    write_json(payload, path)
+
+
 def markdown_table(results):
     """Return a markdown table of medians and min-max over seeds per method.
 

@@ -71,10 +71,10 @@ from benchmarks._common import (
     REPO_ROOT,
     RESULTS_DIR,
     load_mnist_scaled,
-    machine_description,
     mnist_100_split,
+    open_results,
+    record_result,
     time_fit,
-    write_json,
 )
 from benchmarks.digits import digits_split
 from benchmarks.letter import DEFAULT_LETTER_PATH
@@ -146,28 +146,6 @@ def evaluate(model, X_test, y_test, n_classes):
     }
 
 
-def open_results(path, settings):
-    """The results file at ``path`` if it was written with ``settings``, else a new one."""
-    settings = json.loads(json.dumps(settings))
-    if path.exists():
-        payload = json.loads(path.read_text())
-        if payload["settings"] != settings:
-            raise SystemExit(
-                f"{path} holds results of other settings ({payload['settings']}) than "
-                f"this run ({settings}); pass another --out or remove the file."
-            )
-        return payload
-    return {"settings": settings, "machine": machine_description(), "results": []}
-
-
-def record(payload, row, path):
-    """Add ``row`` (replacing an earlier row of the same model and seed) and write the file."""
-    key = (row["model"], row["seed"])
-    kept = [r for r in payload["results"] if (r["model"], r["seed"]) != key]
-    payload["results"] = [*kept, row]
-    write_json(payload, path)
-
-
 def run(args, params):
     for dataset in args.datasets:
         path = Path(args.out.format(dataset=dataset))
@@ -196,7 +174,7 @@ def run(args, params):
                     "fit_s": seconds,
                     **evaluate(model, X_test, y_test, n_classes),
                 }
-                record(payload, row, path)
+                record_result(payload, row, path, key=("model", "seed"))
                 print(
                     f"{dataset} seed {seed}  {name:34s} acc {row['accuracy']:.4f}  "
                     f"ECE {row['ece']:.4f}  log loss {row['log_loss']:.4f}  "
