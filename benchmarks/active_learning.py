@@ -16,7 +16,7 @@ model on the whole pool, scores it on the test rows, then labels 5 more pool row
 
 Fits after 0 to 10 rounds of picks (10 to 60 labels); the test accuracy after each
 fit is recorded. Models: ``SGANClassifier(random_state=seed, n_threads=--threads,
-**--params)`` and ``LabelSpreading(kernel="knn")`` (scikit-learn's defaults). NumPy/BLAS
+**--params)`` and ``LabelSpreading(kernel="knn", n_neighbors=10)``, as on the results page. NumPy/BLAS
 threads are limited to ``--threads`` too.
 
 Run from the repository root::
@@ -77,7 +77,7 @@ def pool_and_test(seed):
 def make_model(kind, seed, threads, params):
     if kind == "sgan":
         return SGANClassifier(random_state=seed, n_threads=threads, **params)
-    return LabelSpreading(kernel="knn")
+    return LabelSpreading(kernel="knn", n_neighbors=10)
 
 
 def predictive_entropy(proba):
