@@ -16,8 +16,8 @@ model on the whole pool, scores it on the test rows, then labels 5 more pool row
 
 Fits after 0 to 10 rounds of picks (10 to 60 labels); the test accuracy after each
 fit is recorded. Models: ``SGANClassifier(random_state=seed, n_threads=--threads,
-**--params)`` and ``LabelSpreading(kernel="knn", n_neighbors=10)``, as on the results page. NumPy/BLAS
-threads are limited to ``--threads`` too.
+**--params)`` and ``LabelSpreading(kernel="knn", n_neighbors=10)``, as on the results
+page. NumPy/BLAS threads are limited to ``--threads`` too.
 
 Run from the repository root::
 
