@@ -38,6 +38,7 @@ import copy
 import json
 import time
 
+import numpy as np
 import torch
 from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
@@ -148,6 +149,9 @@ def run(args):
         "note": args.note,
     }
     write_json(result, RESULTS_DIR / f"mnist_sgan_{args.tag}_seed{args.seed}.json")
+    # 25 generated digits of the final model, in pixel units, for the docs' picture.
+    samples = sgan.sample(25, random_state=0).astype(np.float32)
+    np.save(RESULTS_DIR / f"mnist_sgan_{args.tag}_seed{args.seed}_samples.npy", samples)
     print(f"final test accuracy {final_accuracy:.4f}; fit time {seconds:.0f}s")
 
 
@@ -180,6 +184,7 @@ def report(tags=None, out="mnist_accuracy_vs_time.png"):
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(REPO_ROOT / "docs" / out, dpi=120)
+    draw_samples(results, out.replace(".png", "_samples.png"))
     print("| run | seed | threads | epochs | s per epoch | training time (s) | test accuracy |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
@@ -189,6 +194,28 @@ def report(tags=None, out="mnist_accuracy_vs_time.png"):
             f"| {r['train_seconds'] / epochs:.0f} | {r['train_seconds']:.0f} "
             f"| {r['test_accuracy']:.4f} |"
         )
+
+
+def draw_samples(results, out):
+    """Grids of the 25 generated digits saved with each run, one panel per run."""
+    import matplotlib.pyplot as plt
+
+    runs = []
+    for r in results:
+        path = RESULTS_DIR / f"mnist_sgan_{r['tag']}_seed{r['seed']}_samples.npy"
+        if path.exists():
+            runs.append((f"{r['tag']}, seed {r['seed']}", np.load(path)))
+    if not runs:
+        return
+    fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 3.4), squeeze=False)
+    for ax, (title, samples) in zip(axes[0], runs):
+        tiles = np.pad(samples.reshape(-1, 28, 28), ((0, 0), (0, 1), (0, 1)), constant_values=1)
+        mosaic = tiles.reshape(5, 5, 29, 29).transpose(0, 2, 1, 3).reshape(145, 145)
+        ax.imshow(mosaic[:-1, :-1], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
+    fig.tight_layout()
+    fig.savefig(REPO_ROOT / "docs" / out, dpi=120)
 
 
 def main():

@@ -259,6 +259,8 @@ def _rebuilt(estimator_class, metadata, weights, device):
         params["device"] = "cpu"
     estimator = estimator_class(**params)
     estimator._validate_params()
+    estimator._check_keyword_arguments()
+    estimator._check_network_params()
     device = estimator._check_device()
 
     dtype = (

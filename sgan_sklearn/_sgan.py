@@ -779,12 +779,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.discriminator = discriminator
         self.generator = generator
         self.random_state = random_state
+        # Stored as given and checked at fit, as scikit-learn wants of __init__.
         for name, value in network_params.items():
-            if not name.startswith(_NETWORK_PREFIXES):
-                raise TypeError(
-                    f"SGANClassifier got an unexpected keyword argument {name!r}; arguments "
-                    "for your own networks start with 'discriminator__' or 'generator__'."
-                )
             setattr(self, name, value)
 
     # ----- parameters of the networks a user brings ----------------------
@@ -823,7 +819,24 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """
         for name in [n for n in params if n.startswith(_NETWORK_PREFIXES)]:
             setattr(self, name, params.pop(name))
+        if "network_params" in params:  # the ** name itself, as __init__ takes it
+            self.network_params = params.pop("network_params")
         return super().set_params(**params)
+
+    def _check_keyword_arguments(self):
+        """Refuse keyword arguments that are neither parameters nor for your networks."""
+        known = set(self._get_param_names())
+        unknown = [
+            name
+            for name in vars(self)
+            if not (name in known or name.startswith(("_", *_NETWORK_PREFIXES)))
+            and not name.endswith("_")
+        ]
+        if unknown:
+            raise ValueError(
+                f"SGANClassifier got unexpected keyword arguments {sorted(unknown)}; arguments "
+                "for your own networks start with 'discriminator__' or 'generator__'."
+            )
 
     # ----- fitted components exposed by name -----------------------------
     @property
@@ -858,6 +871,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        self._check_keyword_arguments()
         device = self._check_device()
         self._check_network_params()
         # Checked before any data work, resolved once the data's shape is known.
