@@ -174,6 +174,8 @@ def report(tags=None, out="mnist_accuracy_vs_time.png"):
             [c["seconds"] / 60 for c in curve],
             [c["accuracy"] for c in curve],
             label=f"{result['tag']} seed {result['seed']}, {result['threads']} thread(s)",
+            marker="o",
+            markersize=3,
         )
     ax.axhline(0.9907, color="grey", linestyle="--", linewidth=1)
     ax.text(0, 0.9915, "Improved-GAN paper (0.9907)", fontsize=8, color="grey")

@@ -336,7 +336,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         networks of the Keras SGAN script that popularised the method (Odena,
         2016): batch normalisation, dropout, a sigmoid real/fake head next to
         the (N+1)-way head, and an upsampling generator with tanh output;
-        about ten times the cost of ``"conv"`` per step (see :ref:`results`).
+        about six times the cost of ``"conv"`` per step on MNIST (see :ref:`results`).
 
     image_shape : tuple of int or None, default=None
         ``(channels, height, width)`` of the images in the rows of ``X``,
