@@ -1472,7 +1472,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_), dtype float64
+        X : ndarray of shape (n_samples, `n_features_in_`), dtype float64
             Generated rows (dense, also for a model fitted on sparse input).
 
         Examples
