@@ -80,7 +80,19 @@ def conv_output_size(size, n_strided):
     return size
 
 
-class ConvDiscriminator(nn.Module):
+class _ImageDiscriminator(nn.Module):
+    """Shared part of the image discriminators: the image's shape, precision and noise."""
+
+    def __init__(self, image_shape, input_noise, compute_dtype):
+        super().__init__()
+        self.image_shape = tuple(image_shape)
+        self.compute_dtype = compute_dtype
+        # One bank for all noise layers of this discriminator.
+        self.noise_source = NoiseBank()
+        self.input_noise = GaussianNoise(input_noise, self.noise_source)
+
+
+class ConvDiscriminator(_ImageDiscriminator):
     """Weight-normalised conv discriminator with the fake-class logit fixed at 0.
 
     Every hidden layer is a 3x3 stride-2 convolution followed by a leaky ReLU
@@ -112,11 +124,7 @@ class ConvDiscriminator(nn.Module):
         hidden_noise,
         compute_dtype=torch.float32,
     ):
-        super().__init__()
-        self.image_shape = tuple(image_shape)
-        self.compute_dtype = compute_dtype
-        self.noise_source = NoiseBank()
-        self.input_noise = GaussianNoise(input_noise, self.noise_source)
+        super().__init__(image_shape, input_noise, compute_dtype)
         channels = [self.image_shape[0], *hidden_layer_sizes]
         self.hidden = nn.ModuleList(
             WeightNormConv2d(c_in, c_out, stride=2)
@@ -280,7 +288,7 @@ class ConvGenerator(_ImageGenerator):
         return _run_in_dtype(self.body, h.view(len(z), *self.base_shape).to(dtype), dtype)
 
 
-class OriginalDiscriminator(nn.Module):
+class OriginalDiscriminator(_ImageDiscriminator):
     """The Keras SGAN script's discriminator, with its two heads.
 
     Conv 3x3/2 ``c0`` -> LeakyReLU(0.2) -> Dropout(0.25) -> Conv 3x3/2 ``c1``
@@ -307,11 +315,7 @@ class OriginalDiscriminator(nn.Module):
         hidden_noise,
         compute_dtype=torch.float32,
     ):
-        super().__init__()
-        self.image_shape = tuple(image_shape)
-        self.compute_dtype = compute_dtype
-        self.noise_source = NoiseBank()
-        self.input_noise = GaussianNoise(input_noise, self.noise_source)
+        super().__init__(image_shape, input_noise, compute_dtype)
         c0, c1, c2, c3 = hidden_layer_sizes
         channels = self.image_shape[0]
         self.convolutions = nn.ModuleList(
