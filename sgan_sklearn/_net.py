@@ -228,6 +228,8 @@ class SGANNet(NeuralNet):
             generator = generator(**self.get_params_for("generator"))
         self.generator_ = generator
         self.average_module_ = ExponentialAverage(self.module_, self.averaging_decay)
+        # Known once per network: the train step branches on it at every step.
+        self.discriminator_has_batch_norm_ = _has_batch_norm(self.module_)
         self.needs_data_init_ = True
         self.steps_in_fit_ = self.steps_done_ = 0
         return self
@@ -391,7 +393,7 @@ class SGANNet(NeuralNet):
         statistics of a real batch are not those of a mixed one.
         """
         sizes = [len(part) for part in parts]
-        if not _has_batch_norm(self.module_):
+        if not self.discriminator_has_batch_norm_:
             logits, features = self.module_(torch.cat(parts), return_features=True)
             return logits.split(sizes), features.split(sizes)
         logits_real, features_real = self.module_(torch.cat(parts[:-1]), return_features=True)
@@ -437,7 +439,7 @@ class SGANNet(NeuralNet):
         x_fake = self.generator_(self.noise(n_fake))
         # The discriminator is fixed during this step: its batch-norm
         # statistics, if any, are put back once the step is done.
-        buffers = [b.clone() for b in self.module_.buffers()]
+        saved = self.discriminator_has_batch_norm_ and [b.clone() for b in self.module_.buffers()]
         if isinstance(self.module_, Discriminator):
             loss = self._mlp_generator_loss(x_real, x_fake)
         else:
@@ -453,9 +455,9 @@ class SGANNet(NeuralNet):
         # weight gradients, which this step would throw away.
         loss.backward(inputs=list(self.generator_.parameters()))
         self.optimizer_generator_.step()
-        with torch.no_grad():
-            for saved, buffer in zip(buffers, self.module_.buffers()):
-                buffer.copy_(saved)
+        if saved:
+            with torch.no_grad():
+                torch._foreach_copy_(list(self.module_.buffers()), saved)
         return loss.item()
 
     def _non_saturating(self, logits_fake, features_fake):
