@@ -427,13 +427,29 @@ class SGANNet(NeuralNet):
         n_classes = logits_labeled.shape[1]
         fake_class = torch.full((len(logits_fake),), n_classes, device=logits_fake.device)
         supervised = 0.5 * (
-            n_classes / 64 * F.cross_entropy(F.pad(logits_labeled, (0, 1)), y_labeled)
+            n_classes / 64 * self._smoothed_cross_entropy(F.pad(logits_labeled, (0, 1)), y_labeled)
             + 1 / 64 * F.cross_entropy(F.pad(logits_fake, (0, 1)), fake_class)
         )
         real_logit = self._real_fake_logit(logits_real, features_real)
         fake_logit = self._real_fake_logit(logits_fake, features_fake)
         unsupervised = 0.5 * (F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean())
         return supervised, unsupervised
+
+    def _smoothed_cross_entropy(self, logits, y):
+        """(N+1)-way cross-entropy of labeled rows, smoothed over the N real classes only.
+
+        The criterion's ``label_smoothing`` spreads its mass over the real
+        classes (never onto "fake", the last column of ``logits``), as it does
+        for the N-way loss of the default objective.
+        """
+        smoothing = self.criterion_.label_smoothing
+        if not smoothing:
+            return F.cross_entropy(logits, y)
+        n_real = logits.shape[1] - 1
+        target = torch.full_like(logits, smoothing / n_real)
+        target[:, -1] = 0.0
+        target.scatter_add_(1, y[:, None], torch.full_like(logits[:, :1], 1.0 - smoothing))
+        return F.cross_entropy(logits, target)
 
     def _generator_step(self, x_real, n_fake):
         x_fake = self.generator_(self.noise(n_fake))

@@ -132,6 +132,7 @@ def save(estimator, path):
             **{name: int(getattr(net, name)) for name in _NET_COUNTERS},
             "diverged_message": net.diverged_message_,
             "batch_rng": net.batch_rng_.bit_generator.state,
+            "batch_size": int(estimator.batch_size_),
         },
         "history": net.history_.to_list(),
     }
@@ -281,6 +282,8 @@ def _rebuilt(estimator_class, metadata, weights, device):
     estimator.termination_condition_ = metadata["termination_condition"]
 
     net_state = metadata["net"]
+    # Files written before batch_size="auto" existed hold an int parameter.
+    estimator.batch_size_ = int(net_state.get("batch_size", params["batch_size"]))
     # One placeholder row builds the networks' layout; the weights, including the
     # generator's bounds, come from the file.
     placeholder = np.zeros((1, estimator.n_features_in_), dtype=np.float32)

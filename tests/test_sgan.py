@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import ACCURATE, RecordLearningRates, assert_valid_proba, three_blobs
+from conftest import ACCURATE, SMALL, RecordLearningRates, assert_valid_proba, three_blobs
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
@@ -357,11 +357,15 @@ def test_pca_pipeline_projects_every_row_and_predicts_from_the_projection():
 @pytest.mark.parametrize(
     "n_rows, params, expected",
     [
-        (30, {}, 20),  # tiny data: 20 passes of one full-data batch
-        (150, {}, 30),  # 20 passes of 100-row batches
-        (300, {}, 50),  # min_steps_per_epoch
-        (30, {"max_passes_per_epoch": 100}, 50),
-        (300, {"min_steps_per_epoch": 1}, 3),  # one pass
+        (30, {}, 17),  # "auto": 5,000 rows of 300-row batches, one batch of all rows
+        (1000, {}, 17),
+        (30, {"min_steps_per_epoch": 50}, 20),  # tiny data: at most 20 passes
+        (1000, {"batch_size": 100}, 50),  # "auto" steps: 5,000 rows in 100-row batches
+        (150, {"batch_size": 100, "min_steps_per_epoch": 50}, 30),  # 20 passes
+        (30, {"min_steps_per_epoch": 50, "max_passes_per_epoch": 100}, 50),
+        (300, {"batch_size": 100, "min_steps_per_epoch": 1}, 3),  # one pass
+        (6000, {"min_steps_per_epoch": 1}, 20),  # one pass of 300-row batches
+        (12000, {"min_steps_per_epoch": 1}, 120),  # not small data: 100-row batches
     ],
 )
 def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
@@ -371,3 +375,73 @@ def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
     ).fit(X, y)
     assert clf.net_.steps_per_epoch == expected
     assert len(clf.history_[-1]["batches"]) == expected
+
+
+@pytest.mark.parametrize(
+    "n_rows, n_features, architecture, expected",
+    [
+        (500, 4, "mlp", 300),
+        (10_000, 4, "mlp", 300),
+        (10_001, 4, "mlp", 100),
+        (500, 256, "mlp", 100),
+    ],
+)
+def test_auto_batch_size_follows_the_data_shape(n_rows, n_features, architecture, expected):
+    from sgan_sklearn._sgan import _resolve_batch_size
+
+    assert _resolve_batch_size("auto", n_rows, n_features, architecture) == expected
+    assert _resolve_batch_size(64, n_rows, n_features, architecture) == 64
+
+
+def test_batch_size_is_resolved_once_and_kept_by_warm_start():
+    X, y = three_blobs(n_rows=400)
+    clf = SGANClassifier(
+        hidden_layer_sizes=(8,), generator_layer_sizes=(8,), max_epochs=1, warm_start=True
+    ).fit(X, y)
+    assert clf.batch_size_ == 300 and clf.net_.batch_size == 300
+    # More rows than small data on the continued fit: "auto" keeps its first choice.
+    X_big, y_big = three_blobs(n_rows=10_050)
+    clf.set_params(min_steps_per_epoch=1).fit(X_big[:, : X.shape[1]], y_big)
+    assert clf.batch_size_ == 300 and clf.net_.batch_size == 300
+    clf.set_params(batch_size=50).fit(X, y)
+    assert clf.batch_size_ == 50 and clf.net_.batch_size == 50
+    assert len(clf.history_[-1]["batches"]) == 8  # 400 rows in 50-row batches
+
+
+def test_label_smoothing_keeps_probabilities_off_certainty(iris):
+    X, y, _ = iris
+    plain = SGANClassifier(**ACCURATE, label_smoothing=0.0, random_state=0).fit(X, y)
+    smoothed = SGANClassifier(**ACCURATE, label_smoothing=0.2, random_state=0).fit(X, y)
+    assert plain.net_.criterion_.label_smoothing == 0.0
+    assert smoothed.net_.criterion_.label_smoothing == 0.2
+    top_plain = plain.predict_proba(X).max(axis=1)
+    top_smoothed = smoothed.predict_proba(X).max(axis=1)
+    assert np.median(top_smoothed) < np.median(top_plain)
+    assert np.mean(top_smoothed > 0.99) < np.mean(top_plain > 0.99)
+
+
+def test_warm_start_applies_label_smoothing(iris):
+    X, y, _ = iris
+    clf = SGANClassifier(**SMALL, label_smoothing=0.0, warm_start=True).fit(X, y)
+    clf.set_params(label_smoothing=0.3).fit(X, y)
+    assert clf.net_.criterion_.label_smoothing == 0.3
+
+
+def test_original_objective_smooths_over_the_real_classes_only():
+    net = SGANClassifier(**SMALL, objective="sgan_original", label_smoothing=0.1)
+    X, y = three_blobs()
+    net = net.fit(X, y).net_
+    logits = torch.randn(6, 3)
+    y_codes = torch.tensor([0, 1, 2, 0, 1, 2])
+    # With the fake logit far below the others, the (N+1)-way smoothed loss is the
+    # N-way smoothed loss: no target mass sits on "fake".
+    padded = torch.nn.functional.pad(logits, (0, 1), value=-1e4)
+    expected = torch.nn.functional.cross_entropy(logits, y_codes, label_smoothing=0.1)
+    assert torch.allclose(net._smoothed_cross_entropy(padded, y_codes), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.0])
+def test_label_smoothing_out_of_range_is_refused(iris, value):
+    X, y, _ = iris
+    with pytest.raises(ValueError, match="label_smoothing"):
+        SGANClassifier(label_smoothing=value).fit(X, y)
