@@ -93,13 +93,15 @@ FITTED_CONFIGURATIONS = {
     "no scaling": lambda X, y: (X, y, {"input_scaling": None}),
     "non_saturating": lambda X, y: (X, y, {"generator_loss": "non_saturating"}),
     "linear_decay": lambda X, y: (X, y, {"learning_rate_schedule": "linear_decay"}),
+    "auto batch": lambda X, y: (X, y, {"batch_size": "auto", "min_steps_per_epoch": "auto"}),
+    "label smoothing": lambda X, y: (X, y, {"label_smoothing": 0.2}),
 }
 
 
 @pytest.mark.parametrize("configuration", list(FITTED_CONFIGURATIONS))
 def test_save_load_round_trip_predicts_identically(data, tmp_path, configuration):
     X, y, params = FITTED_CONFIGURATIONS[configuration](*data)
-    clf = SGANClassifier(**SMALL, **params, random_state=0).fit(X, y)
+    clf = SGANClassifier(**{**SMALL, **params}, random_state=0).fit(X, y)
     assert clf.save(tmp_path / "model.sgan") is clf
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -111,6 +113,8 @@ def test_save_load_round_trip_predicts_identically(data, tmp_path, configuration
     np.testing.assert_array_equal(loaded.label_distributions_, clf.label_distributions_)
     assert loaded.get_params() == clf.get_params()
     assert loaded.n_iter_ == clf.n_iter_ and loaded.n_features_in_ == clf.n_features_in_
+    assert loaded.batch_size_ == clf.batch_size_ == loaded.net_.batch_size
+    assert loaded.net_.criterion_.label_smoothing == clf.label_smoothing
     assert loaded.termination_condition_ == clf.termination_condition_
     assert loaded.history_.to_list() == clf.history_.to_list()
     if hasattr(clf, "feature_names_in_"):
