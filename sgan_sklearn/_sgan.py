@@ -438,7 +438,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         every row above 0.99; 0.05 roughly halved the expected calibration
         error and the log loss on validation rows of small data sets at the
         same mean accuracy (docs/speed.md, "Choosing the defaults"). 0 gives
-        the plain cross-entropy of the Improved-GAN recipe.
+        the plain cross-entropy of the Improved-GAN recipe, and ranked rows
+        better for uncertainty sampling from one label per class
+        (docs/benchmarks.md, "Uncertainty sampling").
 
     max_epochs : int, default=30
         Number of epochs. An epoch is one pass over all rows, or
