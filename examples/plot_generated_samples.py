@@ -11,7 +11,7 @@ images with :meth:`~sgan_sklearn.SGANClassifier.sample` and
 discriminator's novelty score :meth:`~sgan_sklearn.SGANClassifier.score_samples`, and
 plots the training curves with :func:`~sgan_sklearn.plotting.plot_history`.
 
-The fits use the default parameters on one CPU thread (about 15 s and 30 s).
+The fits use the default parameters on one CPU thread (about 6 s and 30 s).
 """
 
 # %%
