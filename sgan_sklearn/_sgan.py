@@ -469,8 +469,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     max_passes_per_epoch : int, default=20
         Upper bound on the passes over the rows that ``min_steps_per_epoch``
         may add to an epoch, so that tiny data sets are not repeated hundreds
-        of times (with an explicit ``min_steps_per_epoch`` above 20 and
-        batches of all rows).
+        of times. With the defaults it never binds (they add at most 17
+        steps to an epoch); it does with smaller batches or more steps, e.g.
+        ``batch_size=100, min_steps_per_epoch=50`` on 150 rows gives 30
+        steps per epoch.
 
     learning_rate : float, default=0.003
         Adam learning rate of the discriminator.
