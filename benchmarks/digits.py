@@ -34,11 +34,17 @@ MODELS = {
 }
 
 
-def digits_split(seed, n_per_class=5):
+def digits_train_test(seed):
+    """``(X_train, y_train, X_test, y_test)``: the stratified 30% test split of ``seed``."""
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.3, stratify=y, random_state=seed
     )
+    return X_train, y_train, X_test, y_test
+
+
+def digits_split(seed, n_per_class=5):
+    X_train, y_train, X_test, y_test = digits_train_test(seed)
     return X_train, mnist_100_split(y_train, n_per_class, seed), X_test, y_test
 
 

@@ -28,12 +28,13 @@ import time
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, load_iris, make_moons
+from sklearn.datasets import load_iris, make_moons
 from sklearn.model_selection import train_test_split
 
 from benchmarks._calibration_metrics import calibration_metrics
-from benchmarks._common import RESULTS_DIR
-from benchmarks.digits import digits_split
+from benchmarks._common import RESULTS_DIR, mnist_100_split
+from benchmarks.digits import digits_train_test
+from benchmarks.small_data import digits340
 from sgan_sklearn import SGANClassifier
 
 OUT = RESULTS_DIR / "validation.jsonl"
@@ -81,24 +82,10 @@ def _stratified_labels(y, n_labels, seed):
 def dataset(name, seed):
     """``(X, y_partial, y_true)`` of one label draw."""
     if name == "digits":
-        X, y_partial, _, _ = digits_split(seed)
-        # digits_split keeps the true labels of its training part private;
-        # recompute them the same way.
-        X_all, y_all = load_digits(return_X_y=True)
-        X_train, _, y_train, _ = train_test_split(
-            X_all, y_all, test_size=0.3, stratify=y_all, random_state=seed
-        )
-        assert np.array_equal(X_train, X)
-        return X, y_partial, y_train
-    rng = np.random.default_rng(seed)
+        X, y_train, _, _ = digits_train_test(seed)
+        return X, mnist_100_split(y_train, 5, seed), y_train
     if name == "digits340":
-        X, y = load_digits(return_X_y=True)
-        rows = rng.choice(len(y), 340, replace=False)
-        X, y = X[rows], y[rows]
-        partial = np.full(len(y), -1)
-        labeled = rng.choice(len(y), 40, replace=False)
-        partial[labeled] = y[labeled]
-        return X, partial, y
+        return digits340(seed)
     if name == "iris":
         X, y = load_iris(return_X_y=True)
         return X, _stratified_labels(y, 10, seed), y
