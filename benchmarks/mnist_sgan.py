@@ -200,17 +200,22 @@ def report(tags=None, out="mnist_accuracy_vs_time.png"):
 
 def draw_samples(results, out):
     """Grids of the 25 generated digits saved with each run, one panel per run."""
-    import matplotlib.pyplot as plt
-
-    runs = []
+    panels = []
     for r in results:
         path = RESULTS_DIR / f"mnist_sgan_{r['tag']}_seed{r['seed']}_samples.npy"
         if path.exists():
-            runs.append((f"{r['tag']}, seed {r['seed']}", np.load(path)))
-    if not runs:
+            panels.append((f"{r['tag']}, seed {r['seed']}", np.load(path)))
+    draw_sample_panels(panels, out)
+
+
+def draw_sample_panels(panels, out):
+    """Draw each ``(title, 25 generated 28x28 digits)`` of ``panels`` as a 5x5 grid."""
+    import matplotlib.pyplot as plt
+
+    if not panels:
         return
-    fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 3.4), squeeze=False)
-    for ax, (title, samples) in zip(axes[0], runs):
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4), squeeze=False)
+    for ax, (title, samples) in zip(axes[0], panels):
         tiles = np.pad(samples.reshape(-1, 28, 28), ((0, 0), (0, 1), (0, 1)), constant_values=1)
         mosaic = tiles.reshape(5, 5, 29, 29).transpose(0, 2, 1, 3).reshape(145, 145)
         ax.imshow(mosaic[:-1, :-1], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
