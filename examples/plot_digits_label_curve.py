@@ -10,8 +10,8 @@ class) and scores :class:`~sgan_sklearn.SGANClassifier`,
 :class:`~sklearn.semi_supervised.LabelSpreading` and a logistic regression fitted on
 the labeled rows alone on the same held-out test rows.
 
-To keep the example under a minute, the SGAN trains for ``max_epochs=5`` (500
-steps) instead of its default 30: it ends a few points below what the default
+To keep the example under a minute, the SGAN trains for ``max_epochs=5`` instead of
+its default 30 (a sixth of the steps): it ends a few points below what the default
 budget reaches (see :ref:`sphx_glr_auto_examples_plot_digits_few_labels.py` and the
 results page), so read the curves as a lower bound for the SGAN.
 """

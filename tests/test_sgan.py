@@ -378,19 +378,37 @@ def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
 
 
 @pytest.mark.parametrize(
-    "n_rows, n_features, architecture, expected",
+    "n_rows, n_features, architecture, n_labeled, expected",
     [
-        (500, 4, "mlp", 300),
-        (10_000, 4, "mlp", 300),
-        (10_001, 4, "mlp", 100),
-        (500, 256, "mlp", 100),
+        (500, 4, "mlp", 50, 300),  # 5 labels per class of 10: enough for 300-row batches
+        (10_000, 4, "mlp", 50, 300),
+        (500, 4, "mlp", 49, 100),  # fewer than 5 per class
+        (10_001, 4, "mlp", 500, 100),  # not small data
+        (500, 256, "mlp", 500, 100),  # wide input
+        (500, 4, "conv", 500, 100),
     ],
 )
-def test_auto_batch_size_follows_the_data_shape(n_rows, n_features, architecture, expected):
+def test_auto_batch_size_follows_the_data_and_its_labels(
+    n_rows, n_features, architecture, n_labeled, expected
+):
     from sgan_sklearn._sgan import _resolve_batch_size
 
-    assert _resolve_batch_size("auto", n_rows, n_features, architecture) == expected
-    assert _resolve_batch_size(64, n_rows, n_features, architecture) == 64
+    resolved = _resolve_batch_size("auto", n_rows, n_features, architecture, n_labeled, 10)
+    assert resolved == expected
+    assert _resolve_batch_size(64, n_rows, n_features, architecture, n_labeled, 10) == 64
+
+
+def test_few_labels_per_class_get_100_row_batches_and_50_steps():
+    X, y = three_blobs(n_rows=400)
+    labeled = np.flatnonzero(y != -1)
+    few = np.full_like(y, -1)
+    few[labeled[:14]] = y[labeled[:14]]  # 14 labels of 3 classes: under 5 per class
+    clf = SGANClassifier(hidden_layer_sizes=(8,), generator_layer_sizes=(8,), max_epochs=1)
+    clf.fit(X, few)
+    assert len(np.unique(few[few != -1])) == 3
+    assert clf.batch_size_ == 100 and clf.net_.steps_per_epoch == 50
+    few[labeled[14]] = y[labeled[14]]  # 15 labels: 5 per class
+    assert clf.fit(X, few).batch_size_ == 300
 
 
 def test_batch_size_is_resolved_once_and_kept_by_warm_start():
