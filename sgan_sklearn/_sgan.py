@@ -65,9 +65,9 @@ SMALL_DATA = 10_000
 # batch_size="auto": the Improved-GAN batch of 100 rows, and larger batches (so
 # fewer steps for the same rows) on small tabular data, where a step's cost is
 # mostly per-operation overhead that does not grow with the batch; chosen on
-# validation rows (docs/speed.md). With fewer than LARGE_BATCH_MIN_LABELS labels
-# per class (on average) the 100-row batches' more, noisier steps were clearly
-# more accurate on small data, so the larger batch waits for more labels.
+# validation rows (docs/speed.md). Where a class has fewer than
+# LARGE_BATCH_MIN_LABELS labels the 100-row batches' more, noisier steps were
+# clearly more accurate on small data, so the larger batch waits for more labels.
 # min_steps_per_epoch="auto" makes an epoch at least ROWS_PER_EPOCH rows
 # whatever the batch.
 BATCH_SIZE = 100
@@ -113,11 +113,11 @@ def _resolve_layer_sizes(name, sizes, n_samples, n_features, architecture="mlp")
     return _AUTO_LAYER_SIZES[name]["half" if small else "full"]
 
 
-def _resolve_batch_size(batch_size, n_samples, n_features, architecture, n_labeled, n_classes):
-    """``batch_size``, "auto" resolved for the data's shape and its number of labels."""
+def _resolve_batch_size(batch_size, n_samples, n_features, architecture, fewest_labels):
+    """``batch_size``, "auto" resolved for the data's shape and the labels of its rarest class."""
     if batch_size != "auto":
         return batch_size
-    enough_labels = n_labeled >= LARGE_BATCH_MIN_LABELS * n_classes
+    enough_labels = fewest_labels >= LARGE_BATCH_MIN_LABELS
     if enough_labels and _is_small_tabular(n_samples, n_features, architecture):
         return SMALL_DATA_BATCH_SIZE
     return BATCH_SIZE
@@ -456,11 +456,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         Rows per unlabeled batch (and per generated batch). ``"auto"``: 300
         rows for small tabular data (the same rule as the "auto" widths: under
         256 features and at most 10,000 rows, ``architecture="mlp"``) with at
-        least 5 labels per class on average, 100 otherwise (the Improved-GAN
-        batch). On small data a step costs about the same whatever its rows,
-        so larger batches and fewer steps fit faster at the same accuracy;
-        with 1-4 labels per class the smaller batches' more, noisier steps
-        were 1.4-4.3 points more accurate. The batch used is in
+        least 5 labels in every class, 100 otherwise (the Improved-GAN batch).
+        On small data a step costs about the same whatever its rows, so larger
+        batches and fewer steps fit faster at the same accuracy; where a class
+        has fewer labels the smaller batches' more, noisier steps were 1.4-4.3
+        points more accurate. The batch used is in
         ``batch_size_``.
 
     labeled_batch_size : int or None, default=None
@@ -955,7 +955,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         if not continuing or self.batch_size != "auto":
             # A continued fit keeps the batch "auto" chose on the first data.
             self.batch_size_ = _resolve_batch_size(
-                self.batch_size, *X.shape, self.architecture, len(labeled_rows), len(classes)
+                self.batch_size, *X.shape, self.architecture, np.bincount(codes).min()
             )
         if not continuing:
             self.hidden_layer_sizes_ = _resolve_layer_sizes(

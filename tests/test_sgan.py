@@ -378,36 +378,37 @@ def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
 
 
 @pytest.mark.parametrize(
-    "n_rows, n_features, architecture, n_labeled, expected",
+    "n_rows, n_features, architecture, fewest_labels, expected",
     [
-        (500, 4, "mlp", 50, 300),  # 5 labels per class of 10: enough for 300-row batches
-        (10_000, 4, "mlp", 50, 300),
-        (500, 4, "mlp", 49, 100),  # fewer than 5 per class
-        (10_001, 4, "mlp", 500, 100),  # not small data
-        (500, 256, "mlp", 500, 100),  # wide input
-        (500, 4, "conv", 500, 100),
+        (500, 4, "mlp", 5, 300),  # 5 labels in the rarest class: enough for 300-row batches
+        (10_000, 4, "mlp", 5, 300),
+        (500, 4, "mlp", 4, 100),  # a class with fewer than 5
+        (10_001, 4, "mlp", 50, 100),  # not small data
+        (500, 256, "mlp", 50, 100),  # wide input
+        (500, 4, "conv", 50, 100),
     ],
 )
 def test_auto_batch_size_follows_the_data_and_its_labels(
-    n_rows, n_features, architecture, n_labeled, expected
+    n_rows, n_features, architecture, fewest_labels, expected
 ):
     from sgan_sklearn._sgan import _resolve_batch_size
 
-    resolved = _resolve_batch_size("auto", n_rows, n_features, architecture, n_labeled, 10)
+    resolved = _resolve_batch_size("auto", n_rows, n_features, architecture, fewest_labels)
     assert resolved == expected
-    assert _resolve_batch_size(64, n_rows, n_features, architecture, n_labeled, 10) == 64
+    assert _resolve_batch_size(64, n_rows, n_features, architecture, fewest_labels) == 64
 
 
-def test_few_labels_per_class_get_100_row_batches_and_50_steps():
+def test_a_class_with_few_labels_gets_100_row_batches_and_50_steps():
     X, y = three_blobs(n_rows=400)
-    labeled = np.flatnonzero(y != -1)
+    y_true = np.arange(len(y)) % 3  # three_blobs' classes
     few = np.full_like(y, -1)
-    few[labeled[:14]] = y[labeled[:14]]  # 14 labels of 3 classes: under 5 per class
+    for label, count in ((0, 20), (1, 20), (2, 4)):  # 44 labels, 4 in class 2
+        rows = np.flatnonzero(y_true == label)[:count]
+        few[rows] = label
     clf = SGANClassifier(hidden_layer_sizes=(8,), generator_layer_sizes=(8,), max_epochs=1)
     clf.fit(X, few)
-    assert len(np.unique(few[few != -1])) == 3
     assert clf.batch_size_ == 100 and clf.net_.steps_per_epoch == 50
-    few[labeled[14]] = y[labeled[14]]  # 15 labels: 5 per class
+    few[np.flatnonzero((y_true == 2) & (few == -1))[0]] = 2  # 5 in every class
     assert clf.fit(X, few).batch_size_ == 300
 
 
