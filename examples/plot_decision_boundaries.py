@@ -11,7 +11,7 @@ reveal. This example draws the decision regions of
 :class:`~sklearn.semi_supervised.LabelSpreading` and of a labeled-only
 :class:`~sklearn.svm.SVC`.
 
-The SGAN keeps its default networks but trains for ``max_epochs=10`` (1,000 steps)
+The SGAN keeps its default networks but trains for ``max_epochs=10`` (500 steps)
 rather than 30, which is enough for two features and keeps the example short. It is
 fitted twice: with the default ``input_noise=0.3`` and with ``input_noise=0.1``.
 """
