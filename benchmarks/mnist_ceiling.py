@@ -27,7 +27,7 @@ configuration with one needs ``--chunk 0``: one fit of all epochs, no checkpoint
 recorded training time.
 
 Run from the repository root, one seed at a time on an otherwise idle machine
-(a 300-epoch fit of ``improved_gan`` is about 1.5 h on 2 CPU cores)::
+(a 300-epoch fit of ``improved_gan`` is about 1.25 h on 2 idle CPU cores)::
 
     python -m benchmarks.mnist_ceiling --seed 0 --threads 2
     python -m benchmarks.mnist_ceiling --seed 0 --threads 2 --tag large_data --chunk 0

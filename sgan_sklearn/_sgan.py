@@ -460,8 +460,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         On small data a step costs about the same whatever its rows, so larger
         batches and fewer steps fit faster at the same accuracy; where a class
         has fewer labels the smaller batches' more, noisier steps were 1.4-4.3
-        points more accurate. The batch used is in
-        ``batch_size_``.
+        points more accurate. The batch used is in ``batch_size_``.
 
     labeled_batch_size : int or None, default=None
         Rows per labeled batch, cycled through the labeled rows; None means
