@@ -133,6 +133,7 @@ def save(estimator, path):
             "diverged_message": net.diverged_message_,
             "batch_rng": net.batch_rng_.bit_generator.state,
             "batch_size": int(estimator.batch_size_),
+            "label_smoothing": float(estimator.label_smoothing_),
         },
         "history": net.history_.to_list(),
     }
@@ -284,6 +285,8 @@ def _rebuilt(estimator_class, metadata, weights, device):
     net_state = metadata["net"]
     # Files written before batch_size="auto" existed hold an int parameter.
     estimator.batch_size_ = int(net_state.get("batch_size", params["batch_size"]))
+    # Files written before label_smoothing="auto" existed hold a float parameter.
+    estimator.label_smoothing_ = float(net_state.get("label_smoothing", params["label_smoothing"]))
     # One placeholder row builds the networks' layout; the weights, including the
     # generator's bounds, come from the file.
     placeholder = np.zeros((1, estimator.n_features_in_), dtype=np.float32)

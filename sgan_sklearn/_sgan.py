@@ -74,6 +74,15 @@ BATCH_SIZE = 100
 SMALL_DATA_BATCH_SIZE = 300
 LARGE_BATCH_MIN_LABELS = 5
 ROWS_PER_EPOCH = 5_000
+# label_smoothing="auto" and temperature="auto", chosen on rows held out of the fit
+# (benchmarks/temperature.py; docs/speed.md, "Choosing the defaults"). Where the
+# rarest class has fewer than LARGE_BATCH_MIN_LABELS labels, FEW_LABELS_SMOOTHING was
+# 2-4 points more accurate than the plain cross-entropy; with 5 or more labels in
+# every class the plain cross-entropy, its class logits divided by
+# SMOOTHING_FREE_TEMPERATURE at prediction time, was as accurate and had the lower
+# log loss on digits, Letter and MNIST.
+FEW_LABELS_SMOOTHING = 0.05
+SMOOTHING_FREE_TEMPERATURE = 2.5
 _AUTO_LAYER_SIZES = {
     "hidden_layer_sizes": {"full": (500, 250, 250), "half": (250, 125, 125)},
     "generator_layer_sizes": {"full": (250, 250), "half": (125, 125)},
@@ -121,6 +130,13 @@ def _resolve_batch_size(batch_size, n_samples, n_features, architecture, fewest_
     if enough_labels and _is_small_tabular(n_samples, n_features, architecture):
         return SMALL_DATA_BATCH_SIZE
     return BATCH_SIZE
+
+
+def _resolve_label_smoothing(label_smoothing, fewest_labels):
+    """``label_smoothing``, "auto" resolved for the labels of the rarest class."""
+    if label_smoothing != "auto":
+        return float(label_smoothing)
+    return FEW_LABELS_SMOOTHING if fewest_labels < LARGE_BATCH_MIN_LABELS else 0.0
 
 
 def _check_image_shape(architecture, image_shape, n_features, is_sparse, layer_sizes):
@@ -435,17 +451,36 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     unsupervised_weight : float, default=1.0
         Weight of the real-vs-fake term in the discriminator loss.
 
-    label_smoothing : float in [0, 1), default=0.05
+    label_smoothing : float in [0, 1) or "auto", default="auto"
         Label smoothing of the labeled rows' cross-entropy: the target puts
         ``label_smoothing`` spread evenly over the N classes and the rest on
-        the row's class. With a few labels per class the discriminator
-        otherwise learns its labeled rows with near-certainty and puts almost
-        every row above 0.99; 0.05 roughly halved the expected calibration
-        error and the log loss on validation rows of small data sets at the
-        same mean accuracy (docs/speed.md, "Choosing the defaults"). 0 gives
-        the plain cross-entropy of the Improved-GAN recipe, and ranked rows
-        better for uncertainty sampling from one label per class
-        (docs/benchmarks.md, "Uncertainty sampling").
+        the row's class. ``"auto"``: 0.05 where the rarest class has fewer than
+        5 labels, 0 (the plain cross-entropy of the Improved-GAN recipe)
+        otherwise; the value used is in ``label_smoothing_``. Where some classes
+        have only one or two labels the smoothing was 2-4 points more accurate
+        on digits; with 5 labels or more in every class the two were as
+        accurate, and the plain cross-entropy with ``temperature`` had the lower
+        log loss (docs/speed.md, "Choosing the defaults"). Smoothing makes the
+        entropy of ``predict_proba`` a poorer guide to which rows are predicted
+        wrongly when labels are that few (docs/benchmarks.md, "Uncertainty
+        sampling").
+
+    temperature : float > 0 or "auto", default="auto"
+        ``predict_proba`` is the softmax of the class logits divided by
+        ``temperature``; it changes the probabilities, never ``predict``.
+        Without label smoothing the discriminator learns its few labeled rows
+        with near-certainty and puts most rows above 0.99; a temperature of 2.5
+        gave the lowest mean log loss on rows held out of the fit on digits,
+        Letter and MNIST (each on its own preferred 1.75-2.5; docs/speed.md,
+        "Choosing the defaults"). ``"auto"``: 2.5 where ``label_smoothing_`` is
+        0, 1 where the smoothing already softens the probabilities. Read when
+        ``predict_proba`` is called, so ``set_params(temperature=...)`` takes
+        effect without refitting (``label_distributions_`` keeps the
+        temperature of the fit); the value in use is in ``temperature_``. With
+        labeled rows held out from training, fit the temperature on them with
+        :class:`~sklearn.calibration.CalibratedClassifierCV` with
+        ``method="temperature"`` on a :class:`~sklearn.frozen.FrozenEstimator`
+        of the fitted model and ``temperature=1``.
 
     max_epochs : int, default=30
         Number of epochs. An epoch is one pass over all rows, or
@@ -631,6 +666,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     batch_size_ : int
         Rows per unlabeled batch (``"auto"`` resolved).
 
+    label_smoothing_ : float
+        Label smoothing of the last fit (``"auto"`` resolved).
+
+    temperature_ : float
+        Temperature ``predict_proba`` divides the class logits by
+        (``"auto"`` resolved).
+
     hidden_layer_sizes_ : tuple of int
         Widths of the discriminator's hidden layers (``"auto"`` resolved).
 
@@ -734,7 +776,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "catch_up_steps": [Interval(Integral, 0, None, closed="left")],
         "catch_up_threshold": [Interval(Real, 0, None, closed="left")],
         "unsupervised_weight": [Interval(Real, 0, None, closed="left")],
-        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
+        "temperature": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "labeled_batch_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -775,7 +818,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         catch_up_steps=2,
         catch_up_threshold=0.05,
         unsupervised_weight=1.0,
-        label_smoothing=0.05,
+        label_smoothing="auto",
+        temperature="auto",
         max_epochs=30,
         batch_size="auto",
         labeled_batch_size=None,
@@ -813,6 +857,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.catch_up_threshold = catch_up_threshold
         self.unsupervised_weight = unsupervised_weight
         self.label_smoothing = label_smoothing
+        self.temperature = temperature
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.labeled_batch_size = labeled_batch_size
@@ -951,11 +996,15 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 f"but y has labeled classes {classes.tolist()}. Fit with warm_start=False "
                 "to start afresh."
             )
+        fewest_labels = np.bincount(codes).min()
         if not continuing or self.batch_size != "auto":
             # A continued fit keeps the batch "auto" chose on the first data.
             self.batch_size_ = _resolve_batch_size(
-                self.batch_size, *X.shape, self.architecture, np.bincount(codes).min()
+                self.batch_size, *X.shape, self.architecture, fewest_labels
             )
+        # Resolved on every fit: it only changes the loss, so a continued fit whose
+        # labels reached the threshold trains without smoothing from then on.
+        self.label_smoothing_ = _resolve_label_smoothing(self.label_smoothing, fewest_labels)
         if not continuing:
             self.hidden_layer_sizes_ = _resolve_layer_sizes(
                 "hidden_layer_sizes", hidden_sizes, *X.shape, self.architecture
@@ -1110,7 +1159,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             **discriminator_args,
             **generator_args,
             criterion=torch.nn.CrossEntropyLoss,
-            criterion__label_smoothing=self.label_smoothing,
+            criterion__label_smoothing=self.label_smoothing_,
             optimizer=torch.optim.Adam,
             optimizer__betas=(self.adam_beta1, 0.999),
             optimizer__eps=self.adam_epsilon,
@@ -1304,7 +1353,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             )
         if self.generator is None:
             net.generator__compute_dtype = dtype
-        net.criterion_.label_smoothing = net.criterion__label_smoothing = self.label_smoothing
+        net.criterion_.label_smoothing = net.criterion__label_smoothing = self.label_smoothing_
         vars(net).update(
             generator_loss=self.generator_loss,
             objective=self.objective,
@@ -1382,7 +1431,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     # ----- predict -------------------------------------------------------
     def _proba_of_scaled(self, X_scaled):
-        return self._from_logits(X_scaled, partial(torch.softmax, dim=1), (len(self.classes_),))
+        temperature = self.temperature_
+
+        def softmax(logits):
+            return torch.softmax(logits / temperature, dim=1)
+
+        return self._from_logits(X_scaled, softmax, (len(self.classes_),))
 
     def _from_logits(self, X_scaled, transform, row_shape):
         """``transform`` of the discriminator's logits, of shape ``row_shape`` per row.
@@ -1407,6 +1461,27 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 out[start : start + len(logits)] = transform(logits).cpu()
                 start += len(logits)
         return out
+
+    @property
+    def temperature_(self):
+        """The temperature ``predict_proba`` divides the class logits by.
+
+        ``temperature``, or for ``"auto"`` 2.5 after a fit without label smoothing
+        (``label_smoothing_`` of 0) and 1 after a fit with it. Read when
+        ``predict_proba`` is called, so that ``set_params(temperature=...)`` takes
+        effect without refitting (``label_distributions_`` keeps the temperature
+        of the fit).
+        """
+        check_is_fitted(self)
+        # set_params skips fit's validation, so the value is checked here.
+        validate_parameter_constraints(
+            {"temperature": self._parameter_constraints["temperature"]},
+            {"temperature": self.temperature},
+            caller_name=type(self).__name__,
+        )
+        if self.temperature != "auto":
+            return float(self.temperature)
+        return SMOOTHING_FREE_TEMPERATURE if self.label_smoothing_ == 0 else 1.0
 
     def _validated_scaled(self, X):
         """The scaled rows of ``X``, checked as every prediction method checks them."""

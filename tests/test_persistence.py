@@ -95,6 +95,7 @@ FITTED_CONFIGURATIONS = {
     "linear_decay": lambda X, y: (X, y, {"learning_rate_schedule": "linear_decay"}),
     "auto batch": lambda X, y: (X, y, {"batch_size": "auto", "min_steps_per_epoch": "auto"}),
     "label smoothing": lambda X, y: (X, y, {"label_smoothing": 0.2}),
+    "temperature": lambda X, y: (X, y, {"label_smoothing": 0.0, "temperature": 1.7}),
 }
 
 
@@ -114,7 +115,9 @@ def test_save_load_round_trip_predicts_identically(data, tmp_path, configuration
     assert loaded.get_params() == clf.get_params()
     assert loaded.n_iter_ == clf.n_iter_ and loaded.n_features_in_ == clf.n_features_in_
     assert loaded.batch_size_ == clf.batch_size_ == loaded.net_.batch_size
-    assert loaded.net_.criterion_.label_smoothing == clf.label_smoothing
+    assert loaded.net_.criterion_.label_smoothing == clf.label_smoothing_
+    assert loaded.label_smoothing_ == clf.label_smoothing_
+    assert loaded.temperature_ == clf.temperature_
     assert loaded.termination_condition_ == clf.termination_condition_
     assert loaded.history_.to_list() == clf.history_.to_list()
     if hasattr(clf, "feature_names_in_"):

@@ -429,14 +429,92 @@ def test_batch_size_is_resolved_once_and_kept_by_warm_start():
 
 def test_label_smoothing_keeps_probabilities_off_certainty(iris):
     X, y, _ = iris
-    plain = SGANClassifier(**ACCURATE, label_smoothing=0.0, random_state=0).fit(X, y)
-    smoothed = SGANClassifier(**ACCURATE, label_smoothing=0.2, random_state=0).fit(X, y)
+    # temperature=1 for both: the probabilities the two losses train, unsoftened.
+    plain = SGANClassifier(**ACCURATE, label_smoothing=0.0, temperature=1, random_state=0)
+    smoothed = SGANClassifier(**ACCURATE, label_smoothing=0.2, temperature=1, random_state=0)
+    plain.fit(X, y)
+    smoothed.fit(X, y)
     assert plain.net_.criterion_.label_smoothing == 0.0
     assert smoothed.net_.criterion_.label_smoothing == 0.2
     top_plain = plain.predict_proba(X).max(axis=1)
     top_smoothed = smoothed.predict_proba(X).max(axis=1)
     assert np.median(top_smoothed) < np.median(top_plain)
     assert np.mean(top_smoothed > 0.99) < np.mean(top_plain > 0.99)
+
+
+def test_auto_label_smoothing_and_temperature_follow_the_rarest_class():
+    X, y = three_blobs(n_rows=120)
+    y_true = np.arange(len(y)) % 3
+    few = np.full_like(y, -1)
+    for label, count in ((0, 10), (1, 10), (2, 4)):  # 4 labels in class 2
+        few[np.flatnonzero(y_true == label)[:count]] = label
+    clf = SGANClassifier(**SMALL, random_state=0).fit(X, few)
+    assert clf.label_smoothing_ == 0.05 and clf.net_.criterion_.label_smoothing == 0.05
+    assert clf.temperature_ == 1.0
+    few[np.flatnonzero((y_true == 2) & (few == -1))[0]] = 2  # 5 in every class
+    clf.fit(X, few)
+    assert clf.label_smoothing_ == 0.0 and clf.net_.criterion_.label_smoothing == 0.0
+    assert clf.temperature_ == 2.5
+    # Explicit values are kept, and "auto" temperature follows the smoothing used.
+    clf.set_params(label_smoothing=0.1).fit(X, few)
+    assert clf.label_smoothing_ == 0.1 and clf.temperature_ == 1.0
+    clf.set_params(label_smoothing=0.0, temperature=4).fit(X, few)
+    assert clf.temperature_ == 4.0
+
+
+def test_warm_start_resolves_auto_label_smoothing_on_the_new_labels():
+    X, y = three_blobs(n_rows=120)
+    y_true = np.arange(len(y)) % 3
+    few = np.where(np.isin(np.arange(len(y)), [0, 1, 2]), y_true, -1)  # 1 per class
+    clf = SGANClassifier(**SMALL, warm_start=True, random_state=0).fit(X, few)
+    assert clf.net_.criterion_.label_smoothing == 0.05
+    clf.fit(X, y)  # 20 labels per class
+    assert clf.label_smoothing_ == 0.0 and clf.net_.criterion_.label_smoothing == 0.0
+
+
+def test_temperature_divides_the_class_logits(iris):
+    X, y, _ = iris
+    clf = SGANClassifier(**SMALL, label_smoothing=0.0, temperature=1, random_state=0).fit(X, y)
+    plain = clf.predict_proba(X)
+    predicted = clf.predict(X)
+    # Takes effect without refitting: softmax(logits / 3) from softmax(logits).
+    clf.set_params(temperature=3.0)
+    softened = clf.predict_proba(X)
+    expected = np.exp(np.log(plain) / 3.0)
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(softened, expected, rtol=1e-9, atol=1e-12)
+    assert softened.max(axis=1).mean() < plain.max(axis=1).mean()
+    np.testing.assert_array_equal(clf.predict(X), predicted)
+    assert_valid_proba(softened, len(X), len(clf.classes_))
+    # label_distributions_ keeps the temperature of the fit.
+    np.testing.assert_allclose(clf.label_distributions_, plain, rtol=1e-9, atol=1e-12)
+
+
+def test_temperature_can_be_fitted_on_held_out_labels_with_calibratedclassifiercv(iris):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+
+    X, y, y_true = iris
+    held_out = np.flatnonzero(y == -1)[::2]
+    train = np.setdiff1d(np.arange(len(y)), held_out)
+    clf = SGANClassifier(**SMALL, temperature=1, random_state=0).fit(X[train], y[train])
+    calibrated = CalibratedClassifierCV(FrozenEstimator(clf), method="temperature")
+    calibrated.fit(X[held_out], y_true[held_out])
+    proba = calibrated.predict_proba(X)
+    assert_valid_proba(proba, len(X), len(clf.classes_))
+    # A temperature rescales the logits: the ranking of the classes in a row is kept.
+    np.testing.assert_array_equal(proba.argmax(axis=1), clf.predict_proba(X).argmax(axis=1))
+
+
+@pytest.mark.parametrize("value", [0, -1.0, "high", np.inf])
+def test_bad_temperature_is_refused_at_fit_and_after_set_params(iris, value):
+    X, y, _ = iris
+    with pytest.raises(ValueError, match="'temperature' parameter"):
+        SGANClassifier(**SMALL, temperature=value).fit(X, y)
+    clf = SGANClassifier(**SMALL, random_state=0).fit(X, y)
+    clf.set_params(temperature=value)
+    with pytest.raises(ValueError, match="'temperature' parameter"):
+        clf.predict_proba(X)
 
 
 def test_warm_start_applies_label_smoothing(iris):
