@@ -164,7 +164,8 @@ class SGANNet(NeuralNet):
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
     ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant"
-    or "linear_decay" over each fit call), ``catch_up_threshold`` and
+    or "linear_decay" over each fit call, or over ``schedule_epochs`` epochs
+    counted across fits), ``catch_up_threshold`` and
     ``catch_up_steps`` (extra generator steps while the discriminator's
     real-vs-fake loss is below the threshold), ``unsupervised_weight``,
     ``generator_loss``, ``averaging_decay``, ``steps_per_epoch`` and ``seed``
@@ -186,6 +187,7 @@ class SGANNet(NeuralNet):
         averaging_decay,
         steps_per_epoch,
         seed,
+        schedule_epochs=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -193,6 +195,7 @@ class SGANNet(NeuralNet):
         self.generator_start = generator_start
         self.labeled_batch_size = labeled_batch_size
         self.lr_schedule = lr_schedule
+        self.schedule_epochs = schedule_epochs
         self.catch_up_threshold = catch_up_threshold
         self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
@@ -502,11 +505,16 @@ class SGANNet(NeuralNet):
         are restored and the incomplete epoch is dropped from the history.
         """
         self.diverged_message_ = None
-        # The learning-rate schedule runs over the steps of this call.
-        self.steps_in_fit_ = (
-            epochs if epochs is not None else self.max_epochs
-        ) * self.steps_per_epoch
-        self.steps_done_ = 0
+        # The learning-rate schedule runs over the steps of this call, or over
+        # schedule_epochs counted from the first epoch of the first fit.
+        if self.schedule_epochs is None:
+            self.steps_in_fit_ = (
+                epochs if epochs is not None else self.max_epochs
+            ) * self.steps_per_epoch
+            self.steps_done_ = 0
+        else:
+            self.steps_in_fit_ = self.schedule_epochs * self.steps_per_epoch
+            self.steps_done_ = len(self.history_) * self.steps_per_epoch
         try:
             super().fit_loop(X, y, epochs=epochs, **fit_params)
             self.termination_condition_ = "max_epochs"

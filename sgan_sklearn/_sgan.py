@@ -527,9 +527,21 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         steps of each call to ``fit`` and then lowers them linearly, step by
         step, to 0 at its last step, so the weights settle at the end of the
         budget. The schedule restarts with every ``fit`` call (also with
-        ``warm_start``). A skorch ``LRScheduler`` in ``callbacks`` needs
-        ``"constant"``; with ``"linear_decay"``, which would override it, fit
-        raises a ValueError.
+        ``warm_start``) unless ``schedule_epochs`` is set. A skorch
+        ``LRScheduler`` in ``callbacks`` needs ``"constant"``; with
+        ``"linear_decay"``, which would override it, fit raises a ValueError.
+
+    schedule_epochs : int or None, default=None
+        Length of the ``"linear_decay"`` schedule in epochs, counted over
+        warm-started fits: a fit continues the schedule from the epochs already
+        trained (``n_iter_``) instead of restarting it. So a long decayed run
+        can be trained in pieces, with a model file saved after each, e.g.
+        ``schedule_epochs=300, max_epochs=10, warm_start=True`` called 30
+        times trains as one 300-epoch fit would, and a fit cut short (Ctrl-C)
+        continues where its last completed epoch left the schedule. None: the
+        schedule spans each ``fit`` call. A fit that would train past
+        ``schedule_epochs`` (where the rate is 0), or a value given with
+        ``"constant"``, raises a ValueError.
 
     adam_beta1 : float, default=0.5
         Adam's first-moment decay, for both optimizers (0.5 is the usual GAN
@@ -786,6 +798,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "generator_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_schedule": [StrOptions({"constant", "linear_decay"})],
+        "schedule_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "generator_start": [StrOptions({"middle", "data_mean"})],
         "adam_beta1": [Interval(Real, 0, 1, closed="left")],
         "adam_epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -828,6 +841,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         learning_rate=0.003,
         generator_learning_rate=0.003,
         learning_rate_schedule="constant",
+        schedule_epochs=None,
         adam_beta1=0.5,
         adam_epsilon=1e-4,
         averaging_decay=0.999,
@@ -866,6 +880,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.generator_learning_rate = generator_learning_rate
         self.learning_rate_schedule = learning_rate_schedule
+        self.schedule_epochs = schedule_epochs
         self.adam_beta1 = adam_beta1
         self.adam_epsilon = adam_epsilon
         self.averaging_decay = averaging_decay
@@ -980,6 +995,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         continuing = self.warm_start and hasattr(self, "net_")
         if continuing:
             self._check_warm_start_can_continue(device)
+        self._check_schedule_epochs(continuing)
         _check_rows(X)
         X, y = validate_data(
             self,
@@ -1168,6 +1184,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             lr=self.learning_rate,
             generator_lr=self.generator_learning_rate,
             lr_schedule=self.learning_rate_schedule,
+            schedule_epochs=self.schedule_epochs,
             generator_start=self.generator_start,
             catch_up_threshold=self.catch_up_threshold,
             catch_up_steps=self.catch_up_steps,
@@ -1361,6 +1378,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             catch_up_threshold=self.catch_up_threshold,
             unsupervised_weight=self.unsupervised_weight,
             lr_schedule=self.learning_rate_schedule,
+            schedule_epochs=self.schedule_epochs,
             averaging_decay=self.averaging_decay,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size_,
@@ -1379,6 +1397,25 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             callback = _adapted_to_the_gan(clone(callback), steps_per_epoch, self)
             cloned.append(callback if name is None else (name, callback))
         return cloned
+
+    def _check_schedule_epochs(self, continuing):
+        if self.schedule_epochs is None:
+            return
+        if self.learning_rate_schedule != "linear_decay":
+            raise ValueError(
+                f"schedule_epochs={self.schedule_epochs} sets the length of the "
+                "'linear_decay' schedule, but learning_rate_schedule="
+                f"{self.learning_rate_schedule!r}. Set learning_rate_schedule='linear_decay', "
+                "or schedule_epochs=None."
+            )
+        done = self.n_iter_ if continuing else 0
+        if done + self.max_epochs > self.schedule_epochs:
+            raise ValueError(
+                f"This fit would train epochs {done + 1}-{done + self.max_epochs}, past "
+                f"schedule_epochs={self.schedule_epochs}, where the 'linear_decay' learning "
+                f"rate is 0. Lower max_epochs to at most {self.schedule_epochs - done}, or "
+                "raise schedule_epochs."
+            )
 
     def _check_callback(self, callback):
         """Refuse the skorch callbacks that would do nothing or the wrong thing here."""

@@ -93,6 +93,11 @@ FITTED_CONFIGURATIONS = {
     "no scaling": lambda X, y: (X, y, {"input_scaling": None}),
     "non_saturating": lambda X, y: (X, y, {"generator_loss": "non_saturating"}),
     "linear_decay": lambda X, y: (X, y, {"learning_rate_schedule": "linear_decay"}),
+    "schedule_epochs": lambda X, y: (
+        X,
+        y,
+        {"learning_rate_schedule": "linear_decay", "schedule_epochs": 5, "warm_start": True},
+    ),
     "auto batch": lambda X, y: (X, y, {"batch_size": "auto", "min_steps_per_epoch": "auto"}),
     "label smoothing": lambda X, y: (X, y, {"label_smoothing": 0.2}),
     "temperature": lambda X, y: (X, y, {"label_smoothing": 0.0, "temperature": 1.7}),

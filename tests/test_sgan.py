@@ -226,6 +226,51 @@ def test_learning_rate_schedule(iris, schedule):
     assert clf.score(X, y_true) > 0.8
 
 
+def _decay_rates(X, y, **params):
+    clf = SGANClassifier(
+        **{**SMALL, **params},
+        learning_rate_schedule="linear_decay",
+        callbacks=[("lr", RecordLearningRates())],
+        random_state=0,
+    )
+    return clf, lambda: dict(clf.net_.callbacks_)["lr"].rates
+
+
+def test_schedule_epochs_spans_warm_started_fits(iris):
+    X, y, _ = iris
+    whole, whole_rates = _decay_rates(X, y, max_epochs=6, schedule_epochs=6)
+    whole.fit(X, y)
+    pieces, piece_rates = _decay_rates(X, y, max_epochs=2, schedule_epochs=6, warm_start=True)
+    rates = []
+    for _ in range(3):
+        pieces.fit(X, y)
+        rates += piece_rates()
+    np.testing.assert_allclose(rates, whole_rates())
+    assert pieces.n_iter_ == 6 and rates[-1][0] < rates[0][0] / 10
+    # Without schedule_epochs every fit restarts the decay at the full rate.
+    restarting, restart_rates = _decay_rates(X, y, max_epochs=2, warm_start=True)
+    restarting.fit(X, y).fit(X, y).fit(X, y)
+    third_fit_starts = 2 * len(restart_rates())
+    assert restart_rates()[0][0] == rates[0][0] > rates[third_fit_starts][0]
+
+
+def test_schedule_epochs_refuses_what_cannot_take_effect(iris):
+    X, y, _ = iris
+    with pytest.raises(ValueError, match="learning_rate_schedule='linear_decay'"):
+        SGANClassifier(**SMALL, schedule_epochs=10).fit(X, y)
+    clf = SGANClassifier(
+        **{**SMALL, "max_epochs": 2},
+        learning_rate_schedule="linear_decay",
+        schedule_epochs=3,
+        warm_start=True,
+    ).fit(X, y)
+    with pytest.raises(ValueError, match=r"epochs 3-4, past schedule_epochs=3.*at most 1"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 2  # the refused fit trained nothing
+    with pytest.raises(ValueError, match="past schedule_epochs=1"):
+        SGANClassifier(**SMALL, learning_rate_schedule="linear_decay", schedule_epochs=1).fit(X, y)
+
+
 @pytest.mark.parametrize("labeled_batch_size, expected", [(None, 30), (7, 7), (1000, 40)])
 def test_labeled_batch_size(iris, labeled_batch_size, expected):
     X, y, y_true = iris
