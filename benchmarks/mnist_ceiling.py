@@ -227,7 +227,7 @@ def report(out="mnist_ceiling.png"):
         )
     ax.axhline(0.93, color="grey", linestyle="--", linewidth=1)
     ax.text(1, 0.95, "Improved-GAN paper (0.93%)", fontsize=8, color="grey")
-    ax.set_xlabel("epoch (600 steps of 100 rows)")
+    ax.set_xlabel("epoch (one pass over the 60,000 training images)")
     ax.set_ylabel("MNIST test error, % (100 labels)")
     ax.set_ylim(0.5, 3.0)
     ax.grid(alpha=0.3)
