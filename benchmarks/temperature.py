@@ -61,7 +61,7 @@ from benchmarks._common import (
     load_mnist_scaled,
     mnist_100_split,
 )
-from benchmarks.validation import dataset
+from benchmarks.validation import dataset, done_keys
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn._sgan import SMOOTHING_FREE_TEMPERATURE
 from sgan_sklearn.datasets import load_letter
@@ -131,15 +131,8 @@ def scores(y_index, proba):
     }
 
 
-def done_keys():
-    if not OUT.exists():
-        return set()
-    with open(OUT) as f:
-        return {(r["config"], r["data"], r["seed"]) for r in map(json.loads, f)}
-
-
 def run(datasets, seeds, configs):
-    done = done_keys()
+    done = done_keys(OUT)
     for data in datasets:
         for seed in seeds:
             for config in configs:

@@ -114,10 +114,11 @@ DATASETS = ("digits", "digits340", "iris", "moons", "digits10", "digits20", "dig
 MEAN_OVER = DATASETS[:4]
 
 
-def done_keys():
-    if not OUT.exists():
+def done_keys(path=OUT):
+    """``(config, data, seed)`` of the fits already recorded in the JSON-lines ``path``."""
+    if not path.exists():
         return set()
-    with open(OUT) as f:
+    with open(path) as f:
         return {(r["config"], r["data"], r["seed"]) for r in map(json.loads, f)}
 
 
