@@ -165,7 +165,9 @@ class SGANNet(NeuralNet):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
     ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant"
     or "linear_decay" over each fit call, or over ``schedule_epochs`` epochs
-    counted across fits), ``catch_up_threshold`` and
+    counted across fits; constant up to the fraction ``decay_start`` of it),
+    ``generator_betas`` (Adam betas of the generator; None: the
+    discriminator's), ``catch_up_threshold`` and
     ``catch_up_steps`` (extra generator steps while the discriminator's
     real-vs-fake loss is below the threshold), ``unsupervised_weight``,
     ``generator_loss``, ``averaging_decay``, ``steps_per_epoch`` and ``seed``
@@ -188,6 +190,8 @@ class SGANNet(NeuralNet):
         steps_per_epoch,
         seed,
         schedule_epochs=None,
+        decay_start=0.5,
+        generator_betas=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -196,6 +200,8 @@ class SGANNet(NeuralNet):
         self.labeled_batch_size = labeled_batch_size
         self.lr_schedule = lr_schedule
         self.schedule_epochs = schedule_epochs
+        self.decay_start = decay_start
+        self.generator_betas = generator_betas
         self.catch_up_threshold = catch_up_threshold
         self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
@@ -245,6 +251,8 @@ class SGANNet(NeuralNet):
         named = list(self.generator_.named_parameters())
         args_, kwargs_ = self.get_params_for_optimizer("optimizer", named)
         kwargs_["lr"] = self.generator_lr
+        if self.generator_betas is not None:
+            kwargs_["betas"] = tuple(self.generator_betas)
         self.optimizer_generator_ = self.optimizer(*args_, **kwargs_)
         return self
 
@@ -313,7 +321,8 @@ class SGANNet(NeuralNet):
         if self.lr_schedule == "constant":
             return
         progress = self.steps_done_ / max(self.steps_in_fit_, 1)
-        factor = min(1.0, 2.0 * (1.0 - progress))
+        # Constant up to decay_start of the schedule, then linearly to 0 at its end.
+        factor = min(1.0, (1.0 - progress) / (1.0 - self.decay_start))
         for optimizer, base in (
             (self.optimizer_, self.lr),
             (self.optimizer_generator_, self.generator_lr),

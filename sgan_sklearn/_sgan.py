@@ -523,10 +523,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         Adam learning rate of the generator.
 
     learning_rate_schedule : {"constant", "linear_decay"}, default="constant"
-        ``"linear_decay"`` keeps both learning rates for the first half of the
-        steps of each call to ``fit`` and then lowers them linearly, step by
-        step, to 0 at its last step, so the weights settle at the end of the
-        budget. The schedule restarts with every ``fit`` call (also with
+        ``"linear_decay"`` keeps both learning rates for the first half (see
+        ``decay_start``) of the steps of each call to ``fit`` and then lowers
+        them linearly, step by step, to 0 at its last step, so the weights
+        settle at the end of the budget. The schedule restarts with every ``fit`` call (also with
         ``warm_start``) unless ``schedule_epochs`` is set. A skorch
         ``LRScheduler`` in ``callbacks`` needs ``"constant"``; with
         ``"linear_decay"``, which would override it, fit raises a ValueError.
@@ -543,9 +543,24 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``schedule_epochs`` (where the rate is 0), or a value given with
         ``"constant"``, raises a ValueError.
 
+    decay_start : float in [0, 1), default=0.5
+        Fraction of the ``"linear_decay"`` schedule's steps at the full
+        learning rates before the decay begins: 0.5 decays over the second
+        half, ``2 / 3`` over the last third (the Bad GAN code's MNIST
+        schedule, Dai et al., 2017), 0 from the first step. A value other than
+        0.5 with ``learning_rate_schedule="constant"`` raises a ValueError.
+
     adam_beta1 : float, default=0.5
-        Adam's first-moment decay, for both optimizers (0.5 is the usual GAN
-        setting).
+        Adam's first-moment decay, for both optimizers unless
+        ``generator_adam_beta1`` is set (0.5 is the usual GAN setting).
+
+    adam_beta2 : float, default=0.999
+        Adam's second-moment decay, for both optimizers. The Bad GAN code
+        uses 0.9999.
+
+    generator_adam_beta1 : float or None, default=None
+        Adam's first-moment decay for the generator alone; None: ``adam_beta1``.
+        The Bad GAN code trains its feature-matching generator with 0.
 
     adam_epsilon : float, default=1e-4
         Adam's epsilon. The reference implementation adds 1e-8 inside the
@@ -590,7 +605,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``max_epochs``, ``batch_size``, ``labeled_batch_size``,
         ``min_steps_per_epoch``, ``max_passes_per_epoch``, both learning rates
         (a rate that did not change keeps any value an ``LRScheduler`` gave
-        it), ``learning_rate_schedule``, ``adam_beta1``, ``adam_epsilon``,
+        it), ``learning_rate_schedule``, ``schedule_epochs``, ``decay_start``,
+        ``adam_beta1``, ``adam_beta2``, ``generator_adam_beta1``, ``adam_epsilon``,
         ``input_noise``, ``hidden_noise``,
         ``generator_loss``, ``catch_up_steps``, ``catch_up_threshold``,
         ``unsupervised_weight``, ``label_smoothing``, ``averaging_decay``, ``callbacks`` (cloned
@@ -799,8 +815,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "generator_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_schedule": [StrOptions({"constant", "linear_decay"})],
         "schedule_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "decay_start": [Interval(Real, 0, 1, closed="left")],
         "generator_start": [StrOptions({"middle", "data_mean"})],
         "adam_beta1": [Interval(Real, 0, 1, closed="left")],
+        "adam_beta2": [Interval(Real, 0, 1, closed="left")],
+        "generator_adam_beta1": [Interval(Real, 0, 1, closed="left"), None],
         "adam_epsilon": [Interval(Real, 0, None, closed="neither")],
         "averaging_decay": [Interval(Real, 0, 1, closed="left")],
         "input_scaling": [StrOptions(set(_SCALINGS)), None],
@@ -842,7 +861,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         generator_learning_rate=0.003,
         learning_rate_schedule="constant",
         schedule_epochs=None,
+        decay_start=0.5,
         adam_beta1=0.5,
+        adam_beta2=0.999,
+        generator_adam_beta1=None,
         adam_epsilon=1e-4,
         averaging_decay=0.999,
         input_scaling="standard",
@@ -881,7 +903,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.generator_learning_rate = generator_learning_rate
         self.learning_rate_schedule = learning_rate_schedule
         self.schedule_epochs = schedule_epochs
+        self.decay_start = decay_start
         self.adam_beta1 = adam_beta1
+        self.adam_beta2 = adam_beta2
+        self.generator_adam_beta1 = generator_adam_beta1
         self.adam_epsilon = adam_epsilon
         self.averaging_decay = averaging_decay
         self.input_scaling = input_scaling
@@ -1177,14 +1202,16 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             criterion=torch.nn.CrossEntropyLoss,
             criterion__label_smoothing=self.label_smoothing_,
             optimizer=torch.optim.Adam,
-            optimizer__betas=(self.adam_beta1, 0.999),
+            optimizer__betas=(self.adam_beta1, self.adam_beta2),
             optimizer__eps=self.adam_epsilon,
             # The fused CPU/CUDA kernel does one pass over the weights per step.
             optimizer__fused=True,
             lr=self.learning_rate,
             generator_lr=self.generator_learning_rate,
+            generator_betas=self._generator_betas(),
             lr_schedule=self.learning_rate_schedule,
             schedule_epochs=self.schedule_epochs,
+            decay_start=self.decay_start,
             generator_start=self.generator_start,
             catch_up_threshold=self.catch_up_threshold,
             catch_up_steps=self.catch_up_steps,
@@ -1346,10 +1373,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 setattr(net, name, value)
                 for group in optimizer.param_groups:
                     group["lr"] = value
-        for optimizer in (net.optimizer_, net.optimizer_generator_):
+        for optimizer, betas in (
+            (net.optimizer_, (self.adam_beta1, self.adam_beta2)),
+            (net.optimizer_generator_, self._generator_betas()),
+        ):
             for group in optimizer.param_groups:
-                group["betas"] = (self.adam_beta1, group["betas"][1])
+                group["betas"] = betas
                 group["eps"] = self.adam_epsilon
+        net.generator_betas = self._generator_betas()
         built_in = isinstance(net.module_, tuple(d for d, _ in _NETWORKS.values()))
         for discriminator in (net.module_, net.average_module_.module) if built_in else ():
             discriminator.input_noise.std = self.input_noise
@@ -1379,6 +1410,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             unsupervised_weight=self.unsupervised_weight,
             lr_schedule=self.learning_rate_schedule,
             schedule_epochs=self.schedule_epochs,
+            decay_start=self.decay_start,
             averaging_decay=self.averaging_decay,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size_,
@@ -1398,7 +1430,18 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             cloned.append(callback if name is None else (name, callback))
         return cloned
 
+    def _generator_betas(self):
+        beta1 = self.adam_beta1 if self.generator_adam_beta1 is None else self.generator_adam_beta1
+        return (beta1, self.adam_beta2)
+
     def _check_schedule_epochs(self, continuing):
+        if self.decay_start != 0.5 and self.learning_rate_schedule != "linear_decay":
+            raise ValueError(
+                f"decay_start={self.decay_start} sets where the 'linear_decay' schedule "
+                "starts lowering the learning rates, but learning_rate_schedule="
+                f"{self.learning_rate_schedule!r}. Set learning_rate_schedule='linear_decay', "
+                "or leave decay_start at 0.5."
+            )
         if self.schedule_epochs is None:
             return
         if self.learning_rate_schedule != "linear_decay":

@@ -98,6 +98,16 @@ FITTED_CONFIGURATIONS = {
         y,
         {"learning_rate_schedule": "linear_decay", "schedule_epochs": 5, "warm_start": True},
     ),
+    "bad gan optimizer": lambda X, y: (
+        X,
+        y,
+        {
+            "learning_rate_schedule": "linear_decay",
+            "decay_start": 2 / 3,
+            "generator_adam_beta1": 0.0,
+            "adam_beta2": 0.9999,
+        },
+    ),
     "auto batch": lambda X, y: (X, y, {"batch_size": "auto", "min_steps_per_epoch": "auto"}),
     "label smoothing": lambda X, y: (X, y, {"label_smoothing": 0.2}),
     "temperature": lambda X, y: (X, y, {"label_smoothing": 0.0, "temperature": 1.7}),
@@ -125,6 +135,10 @@ def test_save_load_round_trip_predicts_identically(data, tmp_path, configuration
     assert loaded.temperature_ == clf.temperature_
     assert loaded.termination_condition_ == clf.termination_condition_
     assert loaded.history_.to_list() == clf.history_.to_list()
+    for optimizer in ("optimizer_", "optimizer_generator_"):
+        betas = getattr(clf.net_, optimizer).param_groups[0]["betas"]
+        assert getattr(loaded.net_, optimizer).param_groups[0]["betas"] == betas
+    assert loaded.net_.decay_start == clf.decay_start
     if hasattr(clf, "feature_names_in_"):
         np.testing.assert_array_equal(loaded.feature_names_in_, clf.feature_names_in_)
     else:

@@ -271,6 +271,44 @@ def test_schedule_epochs_refuses_what_cannot_take_effect(iris):
         SGANClassifier(**SMALL, learning_rate_schedule="linear_decay", schedule_epochs=1).fit(X, y)
 
 
+def test_decay_start_sets_where_the_decay_begins(iris):
+    X, y, _ = iris
+    clf, recorded = _decay_rates(X, y, max_epochs=6, decay_start=2 / 3, learning_rate=0.003)
+    rates = np.array(clf.fit(X, y) and recorded())[:, 0]
+    n_steps = len(rates)
+    constant = round(n_steps * 2 / 3)
+    np.testing.assert_allclose(rates[:constant], 0.003)
+    assert np.all(np.diff(rates[constant:]) < 0)
+    # Linear from the full rate at two thirds of the steps to 0 after the last.
+    step = np.arange(constant, n_steps)
+    np.testing.assert_allclose(rates[constant:], 0.003 * (n_steps - step) / (n_steps - constant))
+    # decay_start=0 decays from the first step.
+    early, early_rates = _decay_rates(X, y, max_epochs=6, decay_start=0.0, learning_rate=0.003)
+    assert np.all(np.diff(np.array(early.fit(X, y) and early_rates())[:, 0]) < 0)
+    with pytest.raises(ValueError, match="decay_start=0.25 sets where"):
+        SGANClassifier(**SMALL, decay_start=0.25).fit(X, y)
+
+
+def test_adam_betas_reach_each_optimizer(iris):
+    X, y, _ = iris
+    clf = SGANClassifier(**SMALL, warm_start=True, random_state=0).fit(X, y)
+    discriminator = clf.net_.optimizer_.param_groups[0]
+    generator = clf.net_.optimizer_generator_.param_groups[0]
+    assert discriminator["betas"] == generator["betas"] == (0.5, 0.999)
+    first = clf.predict_proba(X)
+    # Changed on a warm-started fit, as in the Bad GAN recipe: the generator's
+    # first moment off, a slower second moment for both players.
+    clf.set_params(generator_adam_beta1=0.0, adam_beta2=0.9999).fit(X, y)
+    assert clf.net_.optimizer_.param_groups[0]["betas"] == (0.5, 0.9999)
+    assert clf.net_.optimizer_generator_.param_groups[0]["betas"] == (0.0, 0.9999)
+    # A fresh fit builds the optimizers with them, and they change the training.
+    fresh = SGANClassifier(**SMALL, generator_adam_beta1=0.0, adam_beta2=0.9, random_state=0)
+    fresh.fit(X, y)
+    assert fresh.net_.optimizer_generator_.param_groups[0]["betas"] == (0.0, 0.9)
+    assert fresh.net_.optimizer_.param_groups[0]["betas"] == (0.5, 0.9)
+    assert not np.allclose(fresh.predict_proba(X), first)
+
+
 @pytest.mark.parametrize("labeled_batch_size, expected", [(None, 30), (7, 7), (1000, 40)])
 def test_labeled_batch_size(iris, labeled_batch_size, expected):
     X, y, y_true = iris
