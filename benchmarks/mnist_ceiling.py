@@ -86,6 +86,15 @@ CONFIGURATIONS = {
         input_scaling="minmax",
         generator_start="data_mean",
     ),
+    # The large-data settings with the discriminator initialised under its
+    # training noise, as the Improved-GAN code does (it initialises in train mode).
+    "noisy_init": dict(
+        batch_size=200,
+        learning_rate_schedule="linear_decay",
+        input_scaling="minmax",
+        generator_start="data_mean",
+        initialize_with_noise=True,
+    ),
     # The large-data settings with the optimiser of the Bad GAN code's feature
     # matching part (kimiyoung/ssl_bad_gan, mnist_trainer.py): generator Adam
     # betas (0, 0.9999) and learning rate 0.001, discriminator betas (0.5, 0.9999),

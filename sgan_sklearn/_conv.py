@@ -152,11 +152,20 @@ class ConvDiscriminator(_ImageDiscriminator):
         return logits
 
     @torch.no_grad()
-    def initialize_from(self, x):
-        """Data-dependent initialisation of every layer from a batch ``x``."""
+    def initialize_from(self, x, with_noise=False):
+        """Data-dependent initialisation of every layer from a batch ``x``.
+
+        ``with_noise``: scale each layer under the training noise (see
+        :meth:`sgan_sklearn._modules.Discriminator.initialize_from`).
+        """
+        self.train(True)
         h = x.view(len(x), *self.image_shape)
-        for layer in self.hidden:
+        if with_noise:
+            h = self.input_noise(h)
+        for layer, noise in zip(self.hidden, self.hidden_noise):
             h = F.leaky_relu(layer.initialize_from(h), 0.2)
+            if with_noise:
+                h = noise(h)
         self.output.initialize_from(h.flatten(1), init_scale=0.1)
 
 

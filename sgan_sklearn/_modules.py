@@ -246,11 +246,20 @@ class Discriminator(nn.Module):
         return self.output(self.features(x, weights).float())
 
     @torch.no_grad()
-    def initialize_from(self, x):
-        """Data-dependent initialisation of every layer from a batch ``x``."""
-        h = x
-        for layer in self.hidden:
+    def initialize_from(self, x, with_noise=False):
+        """Data-dependent initialisation of every layer from a batch ``x``.
+
+        With ``with_noise``, each layer is scaled from its pre-activations under
+        the training noise, as the Improved-GAN code does (it initialises in
+        train mode). Hidden scales are frozen afterwards, so this fixes for the
+        whole fit how strong the noise is relative to the signal of every layer.
+        """
+        self.train(True)
+        h = self.input_noise(x) if with_noise else x
+        for layer, noise in zip(self.hidden, self.hidden_noise):
             h = F.relu(layer.initialize_from(h))
+            if with_noise:
+                h = noise(h)
         self.output.initialize_from(h, init_scale=0.1)
 
 

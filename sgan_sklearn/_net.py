@@ -163,7 +163,9 @@ class SGANNet(NeuralNet):
 
     Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
     ``generator__*`` (generator constructor arguments), ``generator_lr``,
-    ``generator_start``, ``labeled_batch_size``, ``lr_schedule`` ("constant"
+    ``generator_start``, ``initialize_with_noise`` (the discriminator's
+    data-dependent initialisation under the training noise),
+    ``labeled_batch_size``, ``lr_schedule`` ("constant"
     or "linear_decay" over each fit call, or over ``schedule_epochs`` epochs
     counted across fits; constant up to the fraction ``decay_start`` of it),
     ``generator_betas`` (Adam betas of the generator; None: the
@@ -192,6 +194,7 @@ class SGANNet(NeuralNet):
         schedule_epochs=None,
         decay_start=0.5,
         generator_betas=None,
+        initialize_with_noise=False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -202,6 +205,7 @@ class SGANNet(NeuralNet):
         self.schedule_epochs = schedule_epochs
         self.decay_start = decay_start
         self.generator_betas = generator_betas
+        self.initialize_with_noise = initialize_with_noise
         self.catch_up_threshold = catch_up_threshold
         self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
@@ -295,7 +299,10 @@ class SGANNet(NeuralNet):
         x = rows_to_tensor(data.X, np.sort(rows), self.device)
         # Data-dependent initialisation, for the networks that have one.
         if hasattr(self.module_, "initialize_from"):
-            self.module_.initialize_from(x)
+            if self.initialize_with_noise:
+                self.module_.initialize_from(x, with_noise=True)
+            else:
+                self.module_.initialize_from(x)
         if hasattr(self.generator_, "initialize_from"):
             self.generator_.initialize_from(x, start=self.generator_start)
         # The average starts from the initialised weights, never from zeros.

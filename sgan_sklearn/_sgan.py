@@ -434,6 +434,16 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``"data_mean"`` can shorten a slow start on pixel-like data and lower
         accuracy on small data sets (see :ref:`results`).
 
+    initialize_with_noise : bool, default=False
+        Whether the data-dependent initialisation of the discriminator's layers
+        sees the training noise (``input_noise``, ``hidden_noise``), as in the
+        Improved-GAN code, which initialises in train mode. The hidden layers'
+        scales are fixed at initialisation, so with ``True`` every layer's signal
+        stays smaller next to the noise for the whole fit: a stronger
+        regulariser. Only the ``"mlp"`` and ``"conv"`` discriminators have a
+        data-dependent initialisation; with another, ``True`` raises a
+        ValueError.
+
     catch_up_steps : int, default=2
         Extra generator steps taken after every step on which the
         discriminator's real-vs-fake loss is below ``catch_up_threshold``; 0
@@ -615,7 +625,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         the class of ``discriminator`` or ``generator``, ``hidden_layer_sizes``,
         ``generator_layer_sizes``,
         ``latent_dim``, ``input_scaling`` (the scaler is fitted once),
-        ``generator_start`` (it only shapes the initialisation) or ``device``
+        ``generator_start`` or ``initialize_with_noise`` (they only shape the
+        initialisation) or ``device``
         needs new networks: ``fit`` raises a ValueError naming the parameters;
         set ``warm_start=False`` to fit afresh. A model loaded with
         :func:`sgan_sklearn.load` continues as well.
@@ -817,6 +828,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         "schedule_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "decay_start": [Interval(Real, 0, 1, closed="left")],
         "generator_start": [StrOptions({"middle", "data_mean"})],
+        "initialize_with_noise": ["boolean"],
         "adam_beta1": [Interval(Real, 0, 1, closed="left")],
         "adam_beta2": [Interval(Real, 0, 1, closed="left")],
         "generator_adam_beta1": [Interval(Real, 0, 1, closed="left"), None],
@@ -847,6 +859,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         generator_loss="feature_matching",
         objective="improved_gan",
         generator_start="middle",
+        initialize_with_noise=False,
         catch_up_steps=2,
         catch_up_threshold=0.05,
         unsupervised_weight=1.0,
@@ -889,6 +902,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.generator_loss = generator_loss
         self.objective = objective
         self.generator_start = generator_start
+        self.initialize_with_noise = initialize_with_noise
         self.catch_up_steps = catch_up_steps
         self.catch_up_threshold = catch_up_threshold
         self.unsupervised_weight = unsupervised_weight
@@ -1213,6 +1227,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             schedule_epochs=self.schedule_epochs,
             decay_start=self.decay_start,
             generator_start=self.generator_start,
+            initialize_with_noise=self.initialize_with_noise,
             catch_up_threshold=self.catch_up_threshold,
             catch_up_steps=self.catch_up_steps,
             unsupervised_weight=self.unsupervised_weight,
@@ -1286,6 +1301,19 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(
                     f"{name} must be a torch.nn.Module subclass or instance, got {given!r}."
                 )
+        if self.initialize_with_noise and (
+            self.discriminator is not None or self.architecture not in ("mlp", "conv")
+        ):
+            which = (
+                "your discriminator"
+                if self.discriminator is not None
+                else (f"architecture={self.architecture!r}")
+            )
+            raise ValueError(
+                f"initialize_with_noise=True shapes the data-dependent initialisation of "
+                f"the built-in 'mlp' and 'conv' discriminators; {which} has none. Use "
+                "architecture='mlp' or 'conv', or initialize_with_noise=False."
+            )
         if self._brings_networks() and self.precision == "bfloat16":
             raise ValueError(
                 "precision='bfloat16' applies to the built-in networks only; with your own "
@@ -1318,6 +1346,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             "latent_dim": getattr(net, "generator__latent_dim", None),
             "input_scaling": _scaling_of(self.scaler_),
             "generator_start": net.generator_start,
+            "initialize_with_noise": net.initialize_with_noise,
             "device": torch.device(net.device),
         }
         classes = [
@@ -1344,6 +1373,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             "latent_dim": None if self.generator is not None else self.latent_dim,
             "input_scaling": self.input_scaling,
             "generator_start": self.generator_start,
+            "initialize_with_noise": self.initialize_with_noise,
             "device": device,
         }
         changed = [name for name in built_with if built_with[name] != now[name]]
@@ -1352,8 +1382,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"warm_start=True continues the fitted networks, but these parameters "
                 f"changed since they were built: {details}. A change to them needs new "
-                "networks (generator_start: a new initialisation). Set warm_start=False "
-                "to fit afresh, or set the parameters back."
+                "networks (generator_start, initialize_with_noise: a new "
+                "initialisation). Set warm_start=False to fit afresh, or set the "
+                "parameters back."
             )
 
     def _apply_params_to_net(self, n_rows):

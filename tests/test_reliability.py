@@ -265,6 +265,7 @@ def test_warm_start_applies_the_parameters_changed_since_the_last_fit(data, caps
         ("latent_dim", 3),
         ("input_scaling", "minmax"),
         ("generator_start", "data_mean"),
+        ("initialize_with_noise", True),
     ],
 )
 def test_warm_start_refuses_parameters_that_need_new_networks(fitted, data, name, value):

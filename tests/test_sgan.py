@@ -194,6 +194,50 @@ def test_generator_start(start):
     assert np.all(gap_to_target < 0.5 * np.abs(other - target))
 
 
+@pytest.mark.parametrize("architecture", ["mlp", "conv"])
+def test_initialize_with_noise_scales_layers_under_the_training_noise(architecture):
+    # The first layer's pre-activations on the initialisation rows get unit
+    # variance either way; under input noise of std s their variance grows by
+    # s**2 (unit-norm weight directions), so 1 / scale**2 grows by s**2.
+    X, y = load_digits(return_X_y=True)
+    y = np.where(np.arange(len(y)) < 100, y, -1)
+    noise = 1.0
+    settings = dict(
+        **SMALL,
+        architecture=architecture,
+        input_noise=noise,
+        random_state=0,
+        **({"image_shape": (1, 8, 8)} if architecture == "conv" else {}),
+    )
+    variances = []
+    for with_noise in (False, True):
+        clf = SGANClassifier(**settings, initialize_with_noise=with_noise).fit(X, y)
+        # Hidden scales are frozen after the initialisation.
+        scale = clf.discriminator_.hidden[0].scale.detach().numpy()
+        variances.append(np.mean(1 / scale**2))
+    growth = variances[1] - variances[0]
+    if architecture == "mlp":
+        assert growth == pytest.approx(noise**2, rel=0.2)
+    else:
+        # Zero padding at the image border carries no noise: less growth there.
+        assert 0.5 * noise**2 < growth < 1.1 * noise**2
+
+
+@pytest.mark.parametrize(
+    "settings, match",
+    [
+        ({"architecture": "sgan_original", "image_shape": (1, 8, 8)}, "architecture='sgan_"),
+        ({"discriminator": torch.nn.Linear(64, 10)}, "your discriminator has none"),
+    ],
+)
+def test_initialize_with_noise_is_refused_where_it_cannot_take_effect(settings, match):
+    X, y = load_digits(return_X_y=True)
+    y = np.where(np.arange(len(y)) < 100, y, -1)
+    clf = SGANClassifier(**SMALL, **settings, initialize_with_noise=True)
+    with pytest.raises(ValueError, match=f"initialize_with_noise=True shapes.*{match}"):
+        clf.fit(X, y)
+
+
 def test_no_unlabeled_rows_trains_normally(iris):
     X, _, y_true = iris
     clf = SGANClassifier(**ACCURATE, random_state=0).fit(X, y_true)
