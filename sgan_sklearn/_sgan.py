@@ -536,10 +536,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``"linear_decay"`` keeps both learning rates for the first half (see
         ``decay_start``) of the steps of each call to ``fit`` and then lowers
         them linearly, step by step, to 0 at its last step, so the weights
-        settle at the end of the budget. The schedule restarts with every ``fit`` call (also with
-        ``warm_start``) unless ``schedule_epochs`` is set. A skorch
-        ``LRScheduler`` in ``callbacks`` needs ``"constant"``; with
-        ``"linear_decay"``, which would override it, fit raises a ValueError.
+        settle at the end of the budget. The schedule restarts with every
+        ``fit`` call (also with ``warm_start``) unless ``schedule_epochs`` is
+        set. A skorch ``LRScheduler`` in ``callbacks`` needs ``"constant"``;
+        with ``"linear_decay"``, which would override it, fit raises a
+        ValueError.
 
     schedule_epochs : int or None, default=None
         Length of the ``"linear_decay"`` schedule in epochs, counted over
@@ -616,8 +617,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``min_steps_per_epoch``, ``max_passes_per_epoch``, both learning rates
         (a rate that did not change keeps any value an ``LRScheduler`` gave
         it), ``learning_rate_schedule``, ``schedule_epochs``, ``decay_start``,
-        ``adam_beta1``, ``adam_beta2``, ``generator_adam_beta1``, ``adam_epsilon``,
-        ``input_noise``, ``hidden_noise``,
+        ``adam_beta1``, ``adam_beta2``, ``generator_adam_beta1``,
+        ``adam_epsilon``, ``input_noise``, ``hidden_noise``,
         ``generator_loss``, ``catch_up_steps``, ``catch_up_threshold``,
         ``unsupervised_weight``, ``label_smoothing``, ``averaging_decay``, ``callbacks`` (cloned
         afresh), ``verbose``, ``n_threads`` and ``random_state`` (seeds the new
