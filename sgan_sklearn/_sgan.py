@@ -1035,7 +1035,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         continuing = self.warm_start and hasattr(self, "net_")
         if continuing:
             self._check_warm_start_can_continue(device)
-        self._check_schedule_epochs(continuing)
+        self._check_learning_rate_schedule(continuing)
         _check_rows(X)
         X, y = validate_data(
             self,
@@ -1302,8 +1302,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(
                     f"{name} must be a torch.nn.Module subclass or instance, got {given!r}."
                 )
+        built_in = _NETWORKS[self.architecture][0]
         if self.initialize_with_noise and (
-            self.discriminator is not None or self.architecture not in ("mlp", "conv")
+            self.discriminator is not None or not hasattr(built_in, "initialize_from")
         ):
             which = (
                 "your discriminator"
@@ -1466,7 +1467,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         beta1 = self.adam_beta1 if self.generator_adam_beta1 is None else self.generator_adam_beta1
         return (beta1, self.adam_beta2)
 
-    def _check_schedule_epochs(self, continuing):
+    def _check_learning_rate_schedule(self, continuing):
         if self.decay_start != 0.5 and self.learning_rate_schedule != "linear_decay":
             raise ValueError(
                 f"decay_start={self.decay_start} sets where the 'linear_decay' schedule "
