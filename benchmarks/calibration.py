@@ -47,7 +47,12 @@ the seeds it runs and keeps the others)::
     python -m benchmarks.calibration --datasets mnist --threads 2 --mnist-data PATH
     python -m benchmarks.calibration --report
 
-``--report`` prints a markdown table of the means over seeds and draws
+For the SGAN, the same fit is also scored at every temperature of ``TEMPERATURES``
+(``by_temperature``; a temperature never changes ``predict``), so that the default
+temperature can be compared with the others without refitting.
+
+``--report`` prints a markdown table of the means over seeds (and one of the SGAN's
+ECE / log loss by temperature) and draws
 ``docs/reliability_diagram.png`` (bin accuracy against bin confidence, bins of all
 seeds pooled, one panel per data set).
 """
@@ -80,6 +85,8 @@ from benchmarks.mnist_sgan import parse_params
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn.datasets import load_letter
 
+# Temperatures at which the SGAN's probabilities are also scored (``by_temperature``).
+TEMPERATURES = (1.0, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_SEEDS = {"digits": [0, 1, 2, 3, 4], "letter": [0, 1, 2], "mnist": [0, 1, 2]}
 PROTOCOLS = {
     "digits": "load_digits, stratified 30% test split per seed, 5 labels per class",
@@ -136,12 +143,34 @@ def evaluate(model, X_test, y_test, n_classes):
         proba = model.predict_proba(X_test)
         predictions = model.predict(X_test)
     finite = np.isfinite(proba).all(axis=1)
-    return {
+    row = {
         "accuracy": float(np.mean(predictions == y_test)),
         "n_test": int(len(y_test)),
         "nan_rows": int((~finite).sum()),
         **calibration_metrics(y_test[finite], proba[finite]),
     }
+    if isinstance(model, SGANClassifier):
+        row["by_temperature"] = by_temperature(model, X_test, y_test)
+    return row
+
+
+def by_temperature(model, X_test, y_test):
+    """ECE and log loss of the same fit at every temperature of ``TEMPERATURES``.
+
+    A temperature never changes ``predict``, so the defaults' temperature is compared
+    with the others on one fit; the model's own setting is restored afterwards.
+    """
+    chosen = model.temperature
+    out = {}
+    try:
+        for t in TEMPERATURES:
+            metrics = calibration_metrics(
+                y_test, model.set_params(temperature=t).predict_proba(X_test)
+            )
+            out[str(t)] = {"ece": metrics["ece"], "log_loss": metrics["log_loss"]}
+    finally:
+        model.set_params(temperature=chosen)
+    return out
 
 
 def run(args, params):
@@ -220,7 +249,29 @@ def table(results):
                     "NaN probabilities; ECE, log loss, Brier and the share above 0.99 are "
                     "over the finite rows, accuracy over all rows."
                 )
-    return "\n".join(lines + [""] + notes)
+    return "\n".join(lines + [""] + notes + [""] + temperature_table(results))
+
+
+def temperature_table(results):
+    """Mean ECE / log loss of the SGAN fits at every temperature, where recorded."""
+    lines = [
+        "| data | model | " + " | ".join(f"T={t:g}" for t in TEMPERATURES) + " |",
+        "|---|---|" + "---|" * len(TEMPERATURES),
+    ]
+    for dataset, rows in results.items():
+        for model in dict.fromkeys(r["model"] for r in rows if "by_temperature" in r):
+            mine = [
+                r["by_temperature"] for r in rows if r["model"] == model and "by_temperature" in r
+            ]
+            cells = [
+                f"{np.mean([m[str(t)]['ece'] for m in mine]):.3f} / "
+                f"{np.mean([m[str(t)]['log_loss'] for m in mine]):.3f}"
+                for t in TEMPERATURES
+            ]
+            lines.append(
+                f"| {dataset} | {model} ({len(mine)} seeds) | " + " | ".join(cells) + " |"
+            )
+    return lines if len(lines) > 2 else []
 
 
 def reliability_diagram(results, figure):

@@ -212,7 +212,8 @@ def report():
             )
     # label_smoothing="auto" trains without smoothing where every class has at least
     # 5 labels: the temperature for "auto" is the one with the lowest mean held-out
-    # log loss over those data sets (each counted once, whatever its number of draws).
+    # calibration error (ECE) over those data sets (each counted once, whatever its
+    # number of draws); its mean log loss is printed beside it.
     plain = [r for r in rows if r["config"] == "smooth0"]
     present = [d for d in DATASETS if any(r["data"] == d for r in plain)]
     sets = {
@@ -221,18 +222,18 @@ def report():
         ],
         "all": present,
     }
-    print("\nMean log loss on the held-out rows without label smoothing, per temperature:")
-    print("| data sets | " + " | ".join(f"T={t:g}" for t in TEMPERATURES) + " |")
-    print("|---|" + "---|" * len(TEMPERATURES))
-    for label, names in sets.items():
-        cells = []
-        for t in TEMPERATURES:
-            per_set = [
-                _mean([r for r in plain if r["data"] == d], "held_out", "log_loss", t)
-                for d in names
-            ]
-            cells.append(f"{np.mean(per_set):.3f}")
-        print(f"| {label} ({', '.join(names)}) | " + " | ".join(cells) + " |")
+    for key, title in (("ece", "calibration error (ECE)"), ("log_loss", "log loss")):
+        print(f"\nMean {title} on the held-out rows without label smoothing, per temperature:")
+        print("| data sets | " + " | ".join(f"T={t:g}" for t in TEMPERATURES) + " |")
+        print("|---|" + "---|" * len(TEMPERATURES))
+        for label, names in sets.items():
+            cells = []
+            for t in TEMPERATURES:
+                per_set = [
+                    _mean([r for r in plain if r["data"] == d], "held_out", key, t) for d in names
+                ]
+                cells.append(f"{np.mean(per_set):.3f}")
+            print(f"| {label} ({', '.join(names)}) | " + " | ".join(cells) + " |")
 
 
 def main():
