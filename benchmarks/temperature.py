@@ -42,11 +42,19 @@ recorded)::
     python -m benchmarks.temperature --data digits10 digits20 digits60 digits340
     python -m benchmarks.temperature --data mnist --seeds 10 11
     python -m benchmarks.temperature --report
+
+Smoothing levels between the two, on the sets with a label or two in some class
+(another CPU; see docs/speed.md)::
+
+    python -m benchmarks.temperature --data digits10 digits20 digits60 digits340 \
+        --configs smooth0 smooth0.01 smooth0.02 smooth0.05 \
+        --out benchmarks/results/temperature_smoothing_levels.jsonl
 """
 
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -68,7 +76,7 @@ from sgan_sklearn.datasets import load_letter
 
 OUT = RESULTS_DIR / "temperature.jsonl"
 DEFAULT_LETTER_PATH = REPO_ROOT.parent / "shared" / "data" / "letter"
-CONFIGS = {"smooth0": 0.0, "smooth0.05": 0.05}
+CONFIGS = {"smooth0": 0.0, "smooth0.05": 0.05, "smooth0.01": 0.01, "smooth0.02": 0.02}
 TEMPERATURES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
 DATASETS = ("digits", "digits10", "digits20", "digits60", "digits340", "letter", "mnist")
 HELD_OUT = {"letter": 4_000, "mnist": 10_000}  # 300 for the digits sets
@@ -131,8 +139,8 @@ def scores(y_index, proba):
     }
 
 
-def run(datasets, seeds, configs):
-    done = done_keys(OUT)
+def run(datasets, seeds, configs, out=OUT):
+    done = done_keys(out)
     for data in datasets:
         for seed in seeds:
             for config in configs:
@@ -165,7 +173,7 @@ def run(datasets, seeds, configs):
                     "steps": int(clf.net_.steps_per_epoch * len(clf.net_.history)),
                     "fit_s": float(seconds),
                 }
-                with open(OUT, "a") as f:
+                with open(out, "a") as f:
                     f.write(json.dumps(row) + "\n")
                 print(
                     f"{data:9s} {config:10s} seed {seed}  held-out accuracy "
@@ -184,8 +192,8 @@ def _best(rows, rowset):
     return min(TEMPERATURES, key=lambda t: _mean(rows, rowset, "log_loss", t))
 
 
-def report():
-    with open(OUT) as f:
+def report(out=OUT):
+    with open(out) as f:
         rows = [json.loads(line) for line in f]
     chosen = SMOOTHING_FREE_TEMPERATURE
     print(
@@ -240,13 +248,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", nargs="+", default=list(DATASETS[:5]), choices=DATASETS)
     parser.add_argument("--seeds", type=int, nargs="+", default=[10, 11, 12, 13, 14, 15])
-    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument(
+        "--configs", nargs="+", default=["smooth0", "smooth0.05"], choices=list(CONFIGS)
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="JSON-lines results file")
     parser.add_argument("--report", action="store_true", help="only print the tables")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if not args.report:
-        run(args.data, args.seeds, args.configs)
-    report()
+        run(args.data, args.seeds, args.configs, args.out)
+    report(args.out)
 
 
 if __name__ == "__main__":
