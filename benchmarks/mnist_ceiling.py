@@ -117,6 +117,11 @@ CONFIGURATIONS = {
     # and its generator widths.
     "raw_pixels": {**LARGE_DATA, "input_scaling": None},
     "generator_500": {**LARGE_DATA, "generator_layer_sizes": (500, 500)},
+    # The arithmetic of the training step, named rather than left to "auto" (which
+    # multiplies in bfloat16 on CPUs with bfloat16 instructions), run side by side on
+    # one machine: does the reduced precision raise the error floor?
+    "large_data_float32": {**LARGE_DATA, "precision": "float32"},
+    "large_data_bfloat16": {**LARGE_DATA, "precision": "bfloat16"},
 }
 N_VALIDATION = 10_000
 FULL_BUDGET = 300
