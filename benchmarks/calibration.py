@@ -47,7 +47,8 @@ the seeds it runs and keeps the others)::
     python -m benchmarks.calibration --datasets mnist --threads 2 --mnist-data PATH
     python -m benchmarks.calibration --report
 
-For the SGAN, the same fit is also scored at every temperature of ``TEMPERATURES``
+For the SGAN, the same fit is also scored at every temperature of the grid of
+``benchmarks/temperature.py``
 (``by_temperature``; a temperature never changes ``predict``), so that the default
 temperature can be compared with the others without refitting.
 
@@ -82,10 +83,12 @@ from benchmarks._common import (
 from benchmarks.digits import digits_split
 from benchmarks.letter import DEFAULT_LETTER_PATH
 from benchmarks.mnist_sgan import parse_params
+from benchmarks.temperature import tempered_metrics
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn.datasets import load_letter
 
-# Temperatures at which the SGAN's probabilities are also scored (``by_temperature``).
+# Temperatures of the report's table of ``by_temperature`` (which records every
+# temperature of ``benchmarks.temperature.TEMPERATURES``).
 TEMPERATURES = (1.0, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_SEEDS = {"digits": [0, 1, 2, 3, 4], "letter": [0, 1, 2], "mnist": [0, 1, 2]}
 PROTOCOLS = {
@@ -158,19 +161,15 @@ def by_temperature(model, X_test, y_test):
     """ECE and log loss of the same fit at every temperature of ``TEMPERATURES``.
 
     A temperature never changes ``predict``, so the defaults' temperature is compared
-    with the others on one fit; the model's own setting is restored afterwards.
+    with the others on one fit: the probabilities at temperature 1 are tempered by
+    ``benchmarks.temperature.tempered_metrics``; the model's own setting is restored.
     """
     chosen = model.temperature
-    out = {}
     try:
-        for t in TEMPERATURES:
-            metrics = calibration_metrics(
-                y_test, model.set_params(temperature=t).predict_proba(X_test)
-            )
-            out[str(t)] = {"ece": metrics["ece"], "log_loss": metrics["log_loss"]}
+        proba = model.set_params(temperature=1.0).predict_proba(X_test)
     finally:
         model.set_params(temperature=chosen)
-    return out
+    return tempered_metrics(y_test, proba)
 
 
 def run(args, params):
