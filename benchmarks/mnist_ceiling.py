@@ -211,6 +211,7 @@ def run(args):
     curve_path.parent.mkdir(parents=True, exist_ok=True)
     curve_path.write_text("".join(json.dumps(row) + "\n" for row in curve))
     seconds = curve[-1]["train_seconds"] if curve else 0.0
+    previous = json.loads(meta_path.read_text()) if done and meta_path.exists() else {}
     meta = {
         "tag": args.tag,
         "seed": args.seed,
@@ -224,6 +225,11 @@ def run(args):
         "matmul_gflops": matmul_peak_gflops(args.threads),
         "note": args.note,
     }
+    if previous:
+        # A continued run keeps the description of its start and records each restart.
+        restart = {key: meta[key] for key in ("machine", "matmul_gflops", "note")}
+        meta.update({key: previous[key] for key in ("machine", "matmul_gflops", "note")})
+        meta["restarts"] = [*previous.get("restarts", []), {"after_epoch": done, **restart}]
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
 
     def score():
@@ -274,6 +280,44 @@ def report(out="mnist_ceiling.png"):
         if group:
             print(f"\n{title}\n")
             print_table(group)
+    if runs:
+        print("\n300 epochs, finished runs by configuration\n")
+        print_summary(runs)
+
+
+def print_summary(runs):
+    """Mean errors over the seeds of each configuration whose runs finished.
+
+    The configuration to choose is the one with the lowest mean validation
+    error; the test errors are reported next to it, never chosen on.
+    """
+    finished = {}
+    for meta, curve in runs:
+        if curve and curve[-1]["epoch"] == meta["epochs"]:
+            finished.setdefault(meta["tag"], []).append((meta["seed"], curve[-1]))
+    print(
+        "| configuration | seeds | mean validation error | mean test error "
+        "| test errors per seed | mean training time |"
+    )
+    print("|---|---|---|---|---|---|")
+    for tag, rows in sorted(finished.items()):
+        rows.sort()
+        validation = np.mean([1 - last["validation"] for _, last in rows])
+        test = np.mean([1 - last["test"] for _, last in rows])
+        errors = " / ".join(str(round(10_000 * (1 - last["test"]))) for _, last in rows)
+        hours = np.mean([last["train_seconds"] for _, last in rows]) / 3600
+        seeds = ", ".join(str(seed) for seed, _ in rows)
+        print(
+            f"| {tag} | {seeds} | {100 * validation:.2f}% | {100 * test:.2f}% "
+            f"| {errors} | {hours:.2f} h |"
+        )
+    complete = {tag: rows for tag, rows in finished.items() if len(rows) >= 3}
+    if complete:
+        best = min(
+            complete,
+            key=lambda tag: np.mean([1 - last["validation"] for _, last in complete[tag]]),
+        )
+        print(f"\nLowest mean validation error over 3 or more seeds: {best}")
 
 
 def plot_curves(plt, runs, out):
