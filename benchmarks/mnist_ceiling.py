@@ -285,6 +285,17 @@ def report(out="mnist_ceiling.png"):
         print_summary(runs)
 
 
+def epochs_to_final(curve, margin=0.001):
+    """First epoch from which the validation error never exceeds its final value by ``margin``."""
+    final = 1 - curve[-1]["validation"]
+    epoch = curve[-1]["epoch"]
+    for row in reversed(curve):
+        if 1 - row["validation"] > final + margin:
+            break
+        epoch = row["epoch"]
+    return epoch
+
+
 def print_summary(runs):
     """Mean errors over the seeds of each configuration whose runs finished.
 
@@ -294,14 +305,20 @@ def print_summary(runs):
     finished = {}
     for meta, curve in runs:
         if curve and curve[-1]["epoch"] == meta["epochs"]:
-            finished.setdefault(meta["tag"], []).append((meta["seed"], curve[-1]))
+            finished.setdefault(meta["tag"], []).append(
+                (meta["seed"], curve[-1], epochs_to_final(curve))
+            )
     print(
         "| configuration | seeds | mean validation error | mean test error "
-        "| test errors per seed | mean training time |"
+        "| test errors per seed | epoch from which validation error stays within 0.1 point "
+        "of (or below) its final value "
+        "| mean training time |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for tag, rows in sorted(finished.items()):
-        rows.sort()
+        rows.sort(key=lambda row: row[0])
+        needed = " / ".join(str(epochs) for _, _, epochs in rows)
+        rows = [(seed, last) for seed, last, _ in rows]
         validation = np.mean([1 - last["validation"] for _, last in rows])
         test = np.mean([1 - last["test"] for _, last in rows])
         errors = " / ".join(str(round(10_000 * (1 - last["test"]))) for _, last in rows)
@@ -309,13 +326,13 @@ def print_summary(runs):
         seeds = ", ".join(str(seed) for seed, _ in rows)
         print(
             f"| {tag} | {seeds} | {100 * validation:.2f}% | {100 * test:.2f}% "
-            f"| {errors} | {hours:.2f} h |"
+            f"| {errors} | {needed} | {hours:.2f} h |"
         )
     complete = {tag: rows for tag, rows in finished.items() if len(rows) >= 3}
     if complete:
         best = min(
             complete,
-            key=lambda tag: np.mean([1 - last["validation"] for _, last in complete[tag]]),
+            key=lambda tag: np.mean([1 - row[1]["validation"] for row in complete[tag]]),
         )
         print(f"\nLowest mean validation error over 3 or more seeds: {best}")
 
