@@ -9,6 +9,8 @@ was given as unlabeled (the test rows of ``benchmarks.digits`` are not used):
   stratified (some classes get 1-2 labels);
 * ``iris``: 150 rows, 10 labels (stratified, so that every class has one);
 * ``moons``: 200 rows of two moons (noise 0.15), 6 labels (stratified);
+* ``letter``: the UCI Letter protocol's 16,000 training rows, 10 labels per class
+  (``benchmarks.letter``; the data under ``../shared/data/letter``);
 * ``digits10``, ``digits20``, ``digits30``, ``digits60``: the digits protocol's
   training part with 1 label per class, and with 10, 20 or 50 more labels drawn at
   random from the other rows (so classes get 1-11 labels): the labeled sets of an
@@ -35,11 +37,14 @@ import torch
 from sklearn.datasets import load_iris, make_moons
 from sklearn.model_selection import train_test_split
 
+import sgan_sklearn
 from benchmarks._calibration_metrics import calibration_metrics
 from benchmarks._common import RESULTS_DIR, mnist_100_split
 from benchmarks.digits import digits_train_test
+from benchmarks.letter import DEFAULT_LETTER_PATH
 from benchmarks.small_data import digits340
 from sgan_sklearn import SGANClassifier
+from sgan_sklearn.datasets import load_letter
 
 OUT = RESULTS_DIR / "validation.jsonl"
 
@@ -71,6 +76,15 @@ CONFIGS = {
     "batch300_steps17_smooth0.1": _config(300, 17, 0.1),
     "batch300_steps17_smooth0.2": _config(300, 17, 0.2),
     "batch100_steps50_smooth0.05": _config(100, 50, 0.05),
+    # The defaults of the version that ran the fit (its "sgan_sklearn" field).
+    "defaults": {},
+    # The user guide's large-data settings at the default budget: their cost off
+    # large images (docs/benchmarks.md, the Improved-GAN budget).
+    "large_data_settings": {
+        "input_scaling": "minmax",
+        "generator_start": "data_mean",
+        "learning_rate_schedule": "linear_decay",
+    },
 }
 
 
@@ -98,6 +112,11 @@ def dataset(name, seed):
             extra = np.random.default_rng((seed, 20)).choice(unlabeled, n_extra, replace=False)
             y_partial[extra] = y_train[extra]
         return X, y_partial, y_train
+    if name == "letter":
+        # The Letter protocol's training rows (16,000), 10 labels per class.
+        X, y, _, _ = load_letter(DEFAULT_LETTER_PATH, return_X_y=True)
+        y = np.searchsorted(np.unique(y), y)
+        return X.astype(np.float64), mnist_100_split(y, 10, seed), y
     if name == "digits340":
         return digits340(seed)
     if name == "iris":
@@ -109,7 +128,17 @@ def dataset(name, seed):
     raise ValueError(name)
 
 
-DATASETS = ("digits", "digits340", "iris", "moons", "digits10", "digits20", "digits30", "digits60")
+DATASETS = (
+    "digits",
+    "digits340",
+    "iris",
+    "moons",
+    "digits10",
+    "digits20",
+    "digits30",
+    "digits60",
+    "letter",
+)
 # The table's mean is over the four small data sets (the choice of the step budget).
 MEAN_OVER = DATASETS[:4]
 
@@ -150,6 +179,7 @@ def run(configs, datasets, seeds):
                     **{k: metrics[k] for k in ("ece", "log_loss", "share_above_0.99")},
                     "steps": steps,
                     "fit_s": seconds,
+                    "sgan_sklearn": sgan_sklearn.__version__,
                 }
                 with open(OUT, "a") as f:
                     f.write(json.dumps(row) + "\n")
