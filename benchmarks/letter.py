@@ -49,18 +49,6 @@ def logistic_regression():
 # name -> (factory of the model for a seed, whether it sees the unlabeled rows)
 METHODS = {
     "SGANClassifier()": (lambda seed: SGANClassifier(random_state=seed), True),
-    # The user guide's large-data settings for inputs in a fixed range (Letter's
-    # attributes are integers 0-15), at the default budget: what they cost off images.
-    "SGANClassifier(input_scaling='minmax', generator_start='data_mean', "
-    "learning_rate_schedule='linear_decay')": (
-        lambda seed: SGANClassifier(
-            input_scaling="minmax",
-            generator_start="data_mean",
-            learning_rate_schedule="linear_decay",
-            random_state=seed,
-        ),
-        True,
-    ),
     "LabelSpreading(kernel='knn', n_neighbors=10)": (
         lambda seed: LabelSpreading(kernel="knn", n_neighbors=10, max_iter=1000),
         True,
