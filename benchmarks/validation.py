@@ -85,6 +85,10 @@ CONFIGS = {
         "generator_start": "data_mean",
         "learning_rate_schedule": "linear_decay",
     },
+    # Each of the three alone, to find which one costs where.
+    "minmax": {"input_scaling": "minmax"},
+    "data_mean_start": {"generator_start": "data_mean"},
+    "linear_decay": {"learning_rate_schedule": "linear_decay"},
 }
 
 
