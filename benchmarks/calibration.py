@@ -81,11 +81,10 @@ from benchmarks._common import (
     time_fit,
 )
 from benchmarks.digits import digits_split
-from benchmarks.letter import DEFAULT_LETTER_PATH
+from benchmarks.letter import DEFAULT_LETTER_PATH, letter_train_test
 from benchmarks.mnist_sgan import parse_params
 from benchmarks.temperature import tempered_metrics
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn.datasets import load_letter
 
 # Temperatures of the report's table of ``by_temperature`` (which records every
 # temperature of ``benchmarks.temperature.TEMPERATURES``).
@@ -107,10 +106,7 @@ def splits(dataset, seeds, letter_data, mnist_data):
             yield (seed, *digits_split(seed))
         return
     if dataset == "letter":
-        X_train, y_train, X_test, y_test = load_letter(letter_data, return_X_y=True)
-        classes = np.unique(y_train)
-        y_train, y_test = np.searchsorted(classes, y_train), np.searchsorted(classes, y_test)
-        X_train, X_test = X_train.astype(np.float64), X_test.astype(np.float64)
+        X_train, y_train, X_test, y_test = letter_train_test(letter_data)
     else:
         X_train, y_train, X_test, y_test = load_mnist_scaled(mnist_data)
     labels_per_class = 10

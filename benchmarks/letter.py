@@ -19,6 +19,7 @@ Writes ``benchmarks/results/letter.json`` and prints a markdown table.
 """
 
 import argparse
+import functools
 import time
 
 import numpy as np
@@ -40,6 +41,22 @@ from sgan_sklearn import SGANClassifier
 from sgan_sklearn.datasets import load_letter
 
 DEFAULT_LETTER_PATH = REPO_ROOT.parent / "shared" / "data" / "letter"
+
+
+@functools.lru_cache(maxsize=2)
+def letter_train_test(path=DEFAULT_LETTER_PATH):
+    """``(X_train, y_train, X_test, y_test)`` of the usual Letter split.
+
+    Attributes as float64, labels as 0-25 (the letters' order); read once per path.
+    """
+    X_train, y_train, X_test, y_test = load_letter(path, return_X_y=True)
+    classes = np.unique(y_train)
+    return (
+        X_train.astype(np.float64),
+        np.searchsorted(classes, y_train),
+        X_test.astype(np.float64),
+        np.searchsorted(classes, y_test),
+    )
 
 
 def logistic_regression():
@@ -66,11 +83,7 @@ METHODS = {
 
 
 def run(path, seeds, labels_per_class, methods=None):
-    X_train, y_train, X_test, y_test = load_letter(path, return_X_y=True)
-    classes = np.unique(y_train)
-    y_train = np.searchsorted(classes, y_train)
-    y_test = np.searchsorted(classes, y_test)
-    X_train, X_test = X_train.astype(np.float64), X_test.astype(np.float64)
+    X_train, y_train, X_test, y_test = letter_train_test(path)
     results = []
     for seed in seeds:
         y_partial = mnist_100_split(y_train, labels_per_class, seed)

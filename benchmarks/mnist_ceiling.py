@@ -303,37 +303,31 @@ def print_summary(runs):
     error; the test errors are reported next to it, never chosen on.
     """
     finished = {}
-    for meta, curve in runs:
+    for meta, curve in sorted(runs, key=lambda run: run[0]["seed"]):
         if curve and curve[-1]["epoch"] == meta["epochs"]:
-            finished.setdefault(meta["tag"], []).append(
-                (meta["seed"], curve[-1], epochs_to_final(curve))
-            )
+            finished.setdefault(meta["tag"], []).append((meta["seed"], curve))
     print(
         "| configuration | seeds | mean validation error | mean test error "
         "| test errors per seed | epoch from which validation error stays within 0.1 point "
-        "of (or below) its final value "
-        "| mean training time |"
+        "of (or below) its final value | mean training time |"
     )
     print("|---|---|---|---|---|---|---|")
-    for tag, rows in sorted(finished.items()):
-        rows.sort(key=lambda row: row[0])
-        needed = " / ".join(str(epochs) for _, _, epochs in rows)
-        rows = [(seed, last) for seed, last, _ in rows]
-        validation = np.mean([1 - last["validation"] for _, last in rows])
-        test = np.mean([1 - last["test"] for _, last in rows])
-        errors = " / ".join(str(round(10_000 * (1 - last["test"]))) for _, last in rows)
-        hours = np.mean([last["train_seconds"] for _, last in rows]) / 3600
-        seeds = ", ".join(str(seed) for seed, _ in rows)
+    mean_validation = {}
+    for tag, seeded in sorted(finished.items()):
+        lasts = [curve[-1] for _, curve in seeded]
+        mean_validation[tag] = np.mean([1 - last["validation"] for last in lasts])
+        test = np.mean([1 - last["test"] for last in lasts])
+        errors = " / ".join(str(round(10_000 * (1 - last["test"]))) for last in lasts)
+        needed = " / ".join(str(epochs_to_final(curve)) for _, curve in seeded)
+        hours = np.mean([last["train_seconds"] for last in lasts]) / 3600
+        seeds = ", ".join(str(seed) for seed, _ in seeded)
         print(
-            f"| {tag} | {seeds} | {100 * validation:.2f}% | {100 * test:.2f}% "
+            f"| {tag} | {seeds} | {100 * mean_validation[tag]:.2f}% | {100 * test:.2f}% "
             f"| {errors} | {needed} | {hours:.2f} h |"
         )
-    complete = {tag: rows for tag, rows in finished.items() if len(rows) >= 3}
+    complete = [tag for tag, seeded in finished.items() if len(seeded) >= 3]
     if complete:
-        best = min(
-            complete,
-            key=lambda tag: np.mean([1 - row[1]["validation"] for row in complete[tag]]),
-        )
+        best = min(complete, key=mean_validation.get)
         print(f"\nLowest mean validation error over 3 or more seeds: {best}")
 
 

@@ -64,18 +64,16 @@ from sklearn.metrics import roc_auc_score
 from benchmarks._calibration_metrics import expected_calibration_error, reliability_bins
 from benchmarks._common import (
     DEFAULT_MNIST_PATH,
-    REPO_ROOT,
     RESULTS_DIR,
     load_mnist_scaled,
     mnist_100_split,
 )
+from benchmarks.letter import DEFAULT_LETTER_PATH, letter_train_test
 from benchmarks.validation import dataset, done_keys
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn._sgan import SMOOTHING_FREE_TEMPERATURE
-from sgan_sklearn.datasets import load_letter
 
 OUT = RESULTS_DIR / "temperature.jsonl"
-DEFAULT_LETTER_PATH = REPO_ROOT.parent / "shared" / "data" / "letter"
 CONFIGS = {"smooth0": 0.0, "smooth0.05": 0.05, "smooth0.01": 0.01, "smooth0.02": 0.02}
 TEMPERATURES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
 DATASETS = ("digits", "digits10", "digits20", "digits60", "digits340", "letter", "mnist")
@@ -85,8 +83,7 @@ HELD_OUT = {"letter": 4_000, "mnist": 10_000}  # 300 for the digits sets
 def validation_data(name, seed, letter_path=DEFAULT_LETTER_PATH, mnist_path=DEFAULT_MNIST_PATH):
     """``(X_fit, y_partial, X_seen, y_seen, X_held_out, y_held_out)`` of one label draw."""
     if name == "letter":
-        X, y, _, _ = load_letter(letter_path, return_X_y=True)
-        X, y = X.astype(np.float64), np.searchsorted(np.unique(y), y)
+        X, y, _, _ = letter_train_test(letter_path)
         y_partial = mnist_100_split(y, 10, seed)
     elif name == "mnist":
         X, y, _, _ = load_mnist_scaled(mnist_path)

@@ -41,10 +41,9 @@ import sgan_sklearn
 from benchmarks._calibration_metrics import calibration_metrics
 from benchmarks._common import RESULTS_DIR, mnist_100_split
 from benchmarks.digits import digits_train_test
-from benchmarks.letter import DEFAULT_LETTER_PATH
+from benchmarks.letter import letter_train_test
 from benchmarks.small_data import digits340
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn.datasets import load_letter
 
 OUT = RESULTS_DIR / "validation.jsonl"
 
@@ -118,9 +117,8 @@ def dataset(name, seed):
         return X, y_partial, y_train
     if name == "letter":
         # The Letter protocol's training rows (16,000), 10 labels per class.
-        X, y, _, _ = load_letter(DEFAULT_LETTER_PATH, return_X_y=True)
-        y = np.searchsorted(np.unique(y), y)
-        return X.astype(np.float64), mnist_100_split(y, 10, seed), y
+        X, y, _, _ = letter_train_test()
+        return X, mnist_100_split(y, 10, seed), y
     if name == "digits340":
         return digits340(seed)
     if name == "iris":
