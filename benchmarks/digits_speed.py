@@ -10,7 +10,7 @@ same split. Fit times are measured inside the subprocesses (imports excluded).
 
 Run from the repository root::
 
-    python -m benchmarks.digits_speed --baseline 7cf5f94 --seeds 0 1 2 3 4 --threads 2
+    python -m benchmarks.digits_speed --baseline 0.1.0 --seeds 0 1 2 3 4 --threads 2
 
 Writes ``benchmarks/results/digits_speed.json`` and prints a markdown table.
 """
@@ -30,6 +30,9 @@ from benchmarks._common import (
     machine_description,
     write_json,
 )
+
+# Released versions by the commit they were cut from.
+RELEASES = {"0.1.0": "7cf5f94"}
 
 # Runs inside the subprocess, with the package of the checkout it is run from.
 FIT_ONE = """
@@ -83,12 +86,14 @@ def label_spreading(seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="7cf5f94", help="git commit to compare with")
+    parser.add_argument(
+        "--baseline", default="0.1.0", help="release (or git commit) to compare with"
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     rows = []
-    with checkout_of(args.baseline) as baseline:
+    with checkout_of(RELEASES.get(args.baseline, args.baseline)) as baseline:
         for seed in args.seeds:
             for version, repo in (("baseline", baseline), ("this version", REPO_ROOT)):
                 result = fit_in_subprocess(repo, seed, args.threads)

@@ -371,7 +371,7 @@ def load_adult(path):
     except ImportError as exc:
         raise ImportError(
             "load_adult requires pandas, which is not installed; install it with "
-            "`pip install pandas`."
+            '`pip install "sgan-sklearn[examples]"` (or `pip install pandas`).'
         ) from exc
 
     folder = _check_folder(path, "Adult", "adult.data and adult.test")

@@ -301,7 +301,7 @@ def write_adult(folder, data=ADULT_DATA, test=ADULT_TEST):
 
 
 def test_load_adult_synthetic(tmp_path):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     write_adult(tmp_path)
 
     adult = load_adult(tmp_path)
@@ -346,7 +346,6 @@ def test_load_adult_synthetic(tmp_path):
 
 
 def test_load_adult_shares_categories_between_train_and_test(tmp_path):
-    pytest.importorskip("pandas")
     write_adult(tmp_path)
 
     adult = load_adult(tmp_path)
@@ -359,7 +358,6 @@ def test_load_adult_shares_categories_between_train_and_test(tmp_path):
 
 
 def test_load_adult_missing_folder(tmp_path):
-    pytest.importorskip("pandas")
     with pytest.raises(FileNotFoundError, match=r"Adult folder '.*absent' does not exist"):
         load_adult(tmp_path / "absent")
 
@@ -373,7 +371,6 @@ def test_load_adult_missing_folder(tmp_path):
     ],
 )
 def test_load_adult_missing_file(tmp_path, removed, expected):
-    pytest.importorskip("pandas")
     write_adult(tmp_path)
     for name in removed:
         (tmp_path / name).unlink()
@@ -399,7 +396,6 @@ def test_load_adult_missing_file(tmp_path, removed, expected):
     ],
 )
 def test_load_adult_malformed_data(tmp_path, old, new, expected):
-    pytest.importorskip("pandas")
     assert old in ADULT_DATA
     write_adult(tmp_path, data=ADULT_DATA.replace(old, new, 1))
     with pytest.raises(ValueError, match=expected):
@@ -412,7 +408,6 @@ def test_load_adult_malformed_data(tmp_path, old, new, expected):
     ids=["question-mark", "no-label-field"],
 )
 def test_load_adult_missing_label_names_test_file(tmp_path, label, expected):
-    pytest.importorskip("pandas")
     write_adult(tmp_path, test=ADULT_TEST.replace(", >50K.", f", {label}" if label else "", 1))
     with pytest.raises(ValueError, match=rf"adult.test' has labels other than.*{expected}"):
         load_adult(tmp_path)
@@ -534,7 +529,6 @@ def test_load_mnist_real_data():
 
 @pytest.mark.skipif(not (SHARED_DATA / "adult").is_dir(), reason="offline Adult not present")
 def test_load_adult_real_data():
-    pytest.importorskip("pandas")
     adult = load_adult(SHARED_DATA / "adult")
 
     assert adult.frame_train.shape == (32561, 14)

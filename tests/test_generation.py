@@ -154,7 +154,6 @@ def test_score_samples_ranks_training_rows_above_uniform_rows_in_their_box(fitte
 # ----- plotting ---------------------------------------------------------------
 @pytest.fixture
 def plt():
-    pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")
