@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from conftest import SMALL
 from skorch.callbacks import (
     BatchScoring,
     Callback,
@@ -16,6 +15,7 @@ from skorch.callbacks import (
 )
 
 from sgan_sklearn import SGANClassifier
+from tests._helpers import SMALL
 
 
 class RecordGradientNorms(Callback):

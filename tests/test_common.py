@@ -1,19 +1,13 @@
 """scikit-learn conformance checks for every public estimator."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sgan_sklearn import SGANClassifier
+from tests._helpers import CONFORMANCE
 
-# Small networks and few steps: the checks fit dozens of times, and what they
-# test (API behaviour) does not depend on the model size.
-FAST = dict(
-    hidden_layer_sizes=(32, 32),
-    generator_layer_sizes=(32,),
-    latent_dim=8,
-    max_epochs=4,
-    min_steps_per_epoch=25,
-    batch_size=32,
-)
+# Each check fits the estimator, dozens of fits in all: slow, run with SGAN_RUN_SLOW=1.
+pytestmark = pytest.mark.slow
 
 EXPECTED_FAILED_CHECKS = {
     "check_classifiers_classes": (
@@ -24,7 +18,7 @@ EXPECTED_FAILED_CHECKS = {
 
 
 @parametrize_with_checks(
-    [SGANClassifier(**FAST)],
+    [SGANClassifier(**CONFORMANCE)],
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_compatible_estimator(estimator, check):

@@ -3,22 +3,11 @@
 import numpy as np
 import pytest
 import torch
-from conftest import assert_valid_proba
 from scipy import sparse
 from sklearn.datasets import load_digits
 
 from sgan_sklearn import SGANClassifier, load
-
-# Few channels and steps: for plumbing on images.
-CONV_TINY = dict(
-    hidden_layer_sizes=(4, 8),
-    generator_layer_sizes=(8, 4),
-    latent_dim=8,
-    max_epochs=1,
-    min_steps_per_epoch=3,
-    batch_size=20,
-)
-ORIGINAL_TINY = dict(CONV_TINY, hidden_layer_sizes=(4, 4, 8, 8))
+from tests._helpers import CONV_TINY, ORIGINAL_TINY, assert_valid_proba
 
 
 def images(n_rows, shape, seed=0):
@@ -75,6 +64,7 @@ def test_auto_channels_follow_the_architecture():
     assert fitted["sgan_original"] == ((32, 64, 128, 256), (128, 64))
 
 
+@pytest.mark.slow
 def test_conv_learns_digits(digits):
     X, y, y_true = digits
     clf = SGANClassifier(

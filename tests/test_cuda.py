@@ -14,12 +14,12 @@ import textwrap
 import numpy as np
 import pytest
 import torch
-from conftest import ACCURATE, InterruptInEpoch
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 
 from sgan_sklearn import SGANClassifier
+from tests._helpers import ACCURATE, InterruptInEpoch, tensors_outside_cuda_mapped_attributes
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -110,9 +110,7 @@ def test_pickle_round_trip_on_the_gpu(fitted_cuda, digits):
     np.testing.assert_array_equal(restored.predict_proba(X), fitted_cuda.predict_proba(X))
 
 
-def test_no_gpu_tensors_outside_skorchs_mapped_attributes(
-    fitted_cuda, tensors_outside_cuda_mapped_attributes
-):
+def test_no_gpu_tensors_outside_skorchs_mapped_attributes(fitted_cuda):
     assert not tensors_outside_cuda_mapped_attributes(fitted_cuda.net_)
 
 

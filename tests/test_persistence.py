@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import SMALL, TINY
 from scipy import sparse
 from skorch.exceptions import DeviceWarning
 
 import sgan_sklearn
 from sgan_sklearn import SGANClassifier
+from tests._helpers import SMALL, TINY, tensors_outside_cuda_mapped_attributes
 
 
 @pytest.fixture(scope="module")
@@ -25,28 +25,23 @@ def data(blobs):
     return blobs
 
 
-@pytest.fixture(scope="module")
-def fitted(fitted_small):
-    return fitted_small
-
-
 # ----- pickle and joblib (trusted files) -------------------------------------------
-def test_pickle_and_joblib_give_identical_predictions(fitted, data, tmp_path):
+def test_pickle_and_joblib_give_identical_predictions(fitted_small, data, tmp_path):
     X, _ = data
-    expected = fitted.predict_proba(X)
+    expected = fitted_small.predict_proba(X)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        from_pickle = pickle.loads(pickle.dumps(fitted))
-        joblib.dump(fitted, tmp_path / "model.joblib")
+        from_pickle = pickle.loads(pickle.dumps(fitted_small))
+        joblib.dump(fitted_small, tmp_path / "model.joblib")
         from_joblib = joblib.load(tmp_path / "model.joblib")
     np.testing.assert_array_equal(from_pickle.predict_proba(X), expected)
     np.testing.assert_array_equal(from_joblib.predict_proba(X), expected)
     assert "_sgan_sklearn_version" not in vars(from_pickle)
-    assert "_sgan_sklearn_version" not in vars(fitted)
+    assert "_sgan_sklearn_version" not in vars(fitted_small)
 
 
-def test_pickle_records_the_package_version(fitted):
-    state = fitted.__getstate__()
+def test_pickle_records_the_package_version(fitted_small):
+    state = fitted_small.__getstate__()
     assert state["_sgan_sklearn_version"] == sgan_sklearn.__version__
     state["_sgan_sklearn_version"] = "0.0.1"
     restored = SGANClassifier.__new__(SGANClassifier)
@@ -55,13 +50,13 @@ def test_pickle_records_the_package_version(fitted):
     assert "_sgan_sklearn_version" not in vars(restored)
 
 
-def test_model_fitted_on_cuda_loads_on_cpu(fitted, data):
+def test_model_fitted_on_cuda_loads_on_cpu(fitted_small, data):
     if torch.cuda.is_available():
         pytest.skip("needs a machine without CUDA")
     X, _ = data
-    expected = fitted.predict_proba(X)
-    on_cuda = copy.copy(fitted)
-    on_cuda.net_ = copy.copy(fitted.net_)
+    expected = fitted_small.predict_proba(X)
+    on_cuda = copy.copy(fitted_small)
+    on_cuda.net_ = copy.copy(fitted_small.net_)
     on_cuda.net_.device = "cuda"
     on_cuda.device = "cuda"
     with pytest.warns(DeviceWarning):
@@ -71,10 +66,8 @@ def test_model_fitted_on_cuda_loads_on_cpu(fitted, data):
     np.testing.assert_array_equal(restored.predict_proba(X), expected)
 
 
-def test_no_tensors_outside_cuda_dependent_attributes(
-    fitted, tensors_outside_cuda_mapped_attributes
-):
-    assert not tensors_outside_cuda_mapped_attributes(fitted.net_)
+def test_no_tensors_outside_cuda_dependent_attributes(fitted_small):
+    assert not tensors_outside_cuda_mapped_attributes(fitted_small.net_)
 
 
 # ----- safe model files: save / load --------------------------------------------------
@@ -181,14 +174,14 @@ def _model_file(path, metadata, weights_bytes):
         archive.writestr("weights.pt", weights_bytes)
 
 
-def _parts(fitted, tmp_path):
-    fitted.save(tmp_path / "good.sgan")
+def _parts(model, tmp_path):
+    model.save(tmp_path / "good.sgan")
     with zipfile.ZipFile(tmp_path / "good.sgan") as archive:
         return json.loads(archive.read("metadata.json")), archive.read("weights.pt")
 
 
-def test_a_file_that_would_run_code_is_refused_and_runs_nothing(fitted, tmp_path):
-    metadata, _ = _parts(fitted, tmp_path)
+def test_a_file_that_would_run_code_is_refused_and_runs_nothing(fitted_small, tmp_path):
+    metadata, _ = _parts(fitted_small, tmp_path)
     marker = tmp_path / "code_ran"
     # The payload is live: unpickling it the trusting way runs it.
     pickle.loads(pickle.dumps(_WritesAFile(tmp_path / "proof"))).close()
@@ -212,8 +205,8 @@ def _edited(metadata, **changes):
     return {**copy.deepcopy(metadata), **changes}
 
 
-def test_truncated_or_edited_files_give_a_clear_error(fitted, tmp_path):
-    metadata, weights = _parts(fitted, tmp_path)
+def test_truncated_or_edited_files_give_a_clear_error(fitted_small, tmp_path):
+    metadata, weights = _parts(fitted_small, tmp_path)
     good = (tmp_path / "good.sgan").read_bytes()
     (tmp_path / "truncated.sgan").write_bytes(good[: len(good) // 2])
     with pytest.raises(ValueError, match="truncated"):
@@ -262,23 +255,23 @@ def test_truncated_or_edited_files_give_a_clear_error(fitted, tmp_path):
         sgan_sklearn.load(tmp_path / "other_weights.sgan")
 
 
-def test_another_format_version_is_refused_naming_both_versions(fitted, tmp_path):
-    metadata, weights = _parts(fitted, tmp_path)
+def test_another_format_version_is_refused_naming_both_versions(fitted_small, tmp_path):
+    metadata, weights = _parts(fitted_small, tmp_path)
     _model_file(tmp_path / "old.sgan", _edited(metadata, format_version=0), weights)
     with pytest.raises(ValueError, match="format version 0 .*reads version 1"):
         sgan_sklearn.load(tmp_path / "old.sgan")
 
 
-def test_a_model_saved_from_a_gpu_loads_on_a_cpu(fitted, data, tmp_path):
+def test_a_model_saved_from_a_gpu_loads_on_a_cpu(fitted_small, data, tmp_path):
     if torch.cuda.is_available():
         pytest.skip("tests/test_cuda.py saves a real GPU model")
     X, _ = data
-    metadata, weights = _parts(fitted, tmp_path)
+    metadata, weights = _parts(fitted_small, tmp_path)
     on_gpu = _edited(metadata, params={**metadata["params"], "device": "cuda:0"})
     _model_file(tmp_path / "gpu.sgan", on_gpu, weights)
     loaded = sgan_sklearn.load(tmp_path / "gpu.sgan")
     assert loaded.device == "cpu"
-    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted_small.predict_proba(X))
 
 
 def test_save_needs_a_fitted_estimator(tmp_path):

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
-from conftest import ACCURATE, SMALL, three_blobs
 
 from sgan_sklearn import SGANClassifier, _precision
 from sgan_sklearn._modules import Discriminator, Generator, NoiseBank
+from tests._helpers import ACCURATE, SMALL, three_blobs
 
 
 @pytest.mark.parametrize("precision", ["float32", "bfloat16"])
@@ -25,6 +25,7 @@ def test_each_precision_gives_finite_reproducible_fits(precision):
     assert first.termination_condition_ == "max_epochs"
 
 
+@pytest.mark.slow
 def test_float32_switch_changes_the_arithmetic_not_the_model():
     X, y = three_blobs(n_rows=90)
     fits = {

@@ -10,14 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import (
-    SMALL,
-    TINY,
-    InterruptInEpoch,
-    RecordStartWeights,
-    assert_valid_proba,
-    three_blobs,
-)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -26,16 +18,19 @@ from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback, EarlyStopping
 
 from sgan_sklearn import SGANClassifier
+from tests._helpers import (
+    SMALL,
+    TINY,
+    InterruptInEpoch,
+    RecordStartWeights,
+    assert_valid_proba,
+    three_blobs,
+)
 
 
 @pytest.fixture(scope="module")
 def data(blobs):
     return blobs
-
-
-@pytest.fixture(scope="module")
-def fitted(fitted_small):
-    return fitted_small
 
 
 # ----- bad input ----------------------------------------------------------
@@ -97,10 +92,10 @@ def test_bad_layer_widths_are_a_clear_value_error(name, sizes):
     ],
     ids=["wrong number of features", "empty X", "nan in X"],
 )
-def test_bad_predict_input_is_a_clear_value_error(fitted, data, make_X, match):
+def test_bad_predict_input_is_a_clear_value_error(fitted_small, data, make_X, match):
     X, _ = data
     with pytest.raises(ValueError, match=match):
-        fitted.predict_proba(make_X(X))
+        fitted_small.predict_proba(make_X(X))
 
 
 # ----- odd but valid data ---------------------------------------------------
@@ -268,13 +263,13 @@ def test_warm_start_applies_the_parameters_changed_since_the_last_fit(data, caps
         ("initialize_with_noise", True),
     ],
 )
-def test_warm_start_refuses_parameters_that_need_new_networks(fitted, data, name, value):
+def test_warm_start_refuses_parameters_that_need_new_networks(fitted_small, data, name, value):
     X, y = data
-    clf = copy.deepcopy(fitted).set_params(warm_start=True, **{name: value})
+    clf = copy.deepcopy(fitted_small).set_params(warm_start=True, **{name: value})
     message = rf"{name} from .* to {re.escape(repr(value))}.*warm_start=False"
     with pytest.raises(ValueError, match=message):
         clf.fit(X, y)
-    assert clf.n_iter_ == fitted.n_iter_
+    assert clf.n_iter_ == fitted_small.n_iter_
     clf.set_params(warm_start=False).fit(X, y)
     assert clf.get_params()[name] == value
 
@@ -294,11 +289,11 @@ def test_predictions_do_not_depend_on_row_order_or_batch_composition():
         np.testing.assert_allclose(other, proba, rtol=1e-12, atol=1e-15)
 
 
-def test_predict_proba_from_threads(fitted):
+def test_predict_proba_from_threads(fitted_small):
     X = np.random.default_rng(2).normal(size=(3000, 4)) * 3
-    expected = fitted.predict_proba(X)
+    expected = fitted_small.predict_proba(X)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda _: fitted.predict_proba(X), range(20)))
+        results = list(pool.map(lambda _: fitted_small.predict_proba(X), range(20)))
     for result in results:
         np.testing.assert_array_equal(result, expected)
 

@@ -8,6 +8,7 @@ from sklearn.model_selection import GridSearchCV
 
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
+from tests._helpers import SEARCH
 
 PARAM_GRID = {"hidden_noise": [0.3, 0.5]}
 
@@ -24,19 +25,8 @@ def digits():
 
 
 def sgan_search(**search_params):
-    # Small nets and few epochs (about 2 s a fit) still reach about 0.85 accuracy with 10%
-    # labels; batch_size=64 halves the steps of an epoch compared with 32. One torch thread
-    # per fit, so parallel fits do not oversubscribe the cores.
-    sgan = SGANClassifier(
-        hidden_layer_sizes=(32, 32),
-        generator_layer_sizes=(32,),
-        latent_dim=8,
-        max_epochs=3,
-        min_steps_per_epoch=20,
-        batch_size=64,
-        n_threads=1,
-        random_state=0,
-    )
+    # One torch thread per fit, so parallel fits do not oversubscribe the cores.
+    sgan = SGANClassifier(**SEARCH, n_threads=1, random_state=0)
     return GridSearchCV(
         sgan,
         PARAM_GRID,
@@ -59,6 +49,7 @@ def sequential_search(digits):
     return sgan_search(n_jobs=1).fit(X, y_semi)
 
 
+@pytest.mark.slow
 def test_grid_search_picks_an_accurate_sgan(digits, sequential_search):
     X, y_semi, y_true = digits
     search = sequential_search
@@ -70,6 +61,7 @@ def test_grid_search_picks_an_accurate_sgan(digits, sequential_search):
     assert np.mean(search.predict(X[unlabeled]) == y_true[unlabeled]) > 0.7
 
 
+@pytest.mark.slow
 def test_grid_search_on_loky_processes_matches_sequential(digits, sequential_search):
     X, y_semi, _ = digits
 
@@ -93,6 +85,7 @@ def dask_client():
         yield client
 
 
+@pytest.mark.slow
 def test_grid_search_on_dask_matches_sequential(digits, sequential_search, dask_client):
     from distributed import get_task_stream
 

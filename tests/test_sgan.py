@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import ACCURATE, SMALL, RecordLearningRates, assert_valid_proba, three_blobs
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
@@ -15,56 +14,59 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn._net import SemiSupervisedData
+from tests._helpers import ACCURATE, SMALL, RecordLearningRates, assert_valid_proba, three_blobs
 
 
 @pytest.fixture(scope="module")
-def fitted(iris):
+def fitted_iris(iris):
+    """An ACCURATE fit on the iris probes; tests must not change it."""
     X, y, _ = iris
     return SGANClassifier(**ACCURATE, random_state=0).fit(X, y)
 
 
-def test_classes_exclude_unlabeled_marker(fitted):
-    np.testing.assert_array_equal(fitted.classes_, [0, 1, 2])
+def test_classes_exclude_unlabeled_marker(fitted_iris):
+    np.testing.assert_array_equal(fitted_iris.classes_, [0, 1, 2])
 
 
-def test_predict_proba_shape_and_sums(fitted, iris):
+def test_predict_proba_shape_and_sums(fitted_iris, iris):
     X, _, _ = iris
-    assert_valid_proba(fitted.predict_proba(X), len(X), 3)
+    assert_valid_proba(fitted_iris.predict_proba(X), len(X), 3)
 
 
-def test_accuracy_on_iris(fitted, iris):
+@pytest.mark.slow
+def test_accuracy_on_iris(fitted_iris, iris):
     X, _, y_true = iris
-    assert fitted.score(X, y_true) >= 0.85
+    assert fitted_iris.score(X, y_true) >= 0.85
 
 
-def test_score_ignores_unlabeled_rows(fitted, iris):
+def test_score_ignores_unlabeled_rows(fitted_iris, iris):
     X, y, y_true = iris
     labeled = y != -1
-    expected = np.mean(fitted.predict(X[labeled]) == y_true[labeled])
-    assert fitted.score(X, y) == pytest.approx(expected)
+    expected = np.mean(fitted_iris.predict(X[labeled]) == y_true[labeled])
+    assert fitted_iris.score(X, y) == pytest.approx(expected)
     with pytest.raises(ValueError, match="at least one labeled row"):
-        fitted.score(X, np.full(len(X), -1))
+        fitted_iris.score(X, np.full(len(X), -1))
 
 
-def test_fitted_attributes(fitted, iris):
+def test_fitted_attributes(fitted_iris, iris):
     X, _, _ = iris
-    assert fitted.n_features_in_ == 4
-    assert fitted.transduction_.shape == (len(X),)
-    np.testing.assert_array_equal(fitted.transduction_, fitted.predict(X))
+    assert fitted_iris.n_features_in_ == 4
+    assert fitted_iris.transduction_.shape == (len(X),)
+    np.testing.assert_array_equal(fitted_iris.transduction_, fitted_iris.predict(X))
     # The training rows' class distributions, as LabelSpreading's attribute.
-    distributions = fitted.label_distributions_
+    distributions = fitted_iris.label_distributions_
     assert distributions.shape == (len(X), 3)
     np.testing.assert_allclose(distributions.sum(axis=1), 1.0, rtol=1e-12)
-    np.testing.assert_allclose(distributions, fitted.predict_proba(X), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(distributions, fitted_iris.predict_proba(X), rtol=1e-12, atol=0)
     np.testing.assert_array_equal(
-        fitted.classes_[distributions.argmax(axis=1)], fitted.transduction_
+        fitted_iris.classes_[distributions.argmax(axis=1)], fitted_iris.transduction_
     )
-    assert fitted.n_iter_ == ACCURATE["max_epochs"] == len(fitted.history_)
-    assert fitted.termination_condition_ == "max_epochs"
-    assert {"train_loss", "generator_loss", "labeled_accuracy"} <= set(fitted.history_[-1])
-    assert isinstance(fitted.discriminator_, torch.nn.Module)
-    noise = fitted.generator_.sample_noise(5, "cpu")
-    assert fitted.generator_.eval()(noise).shape == (5, 4)
+    assert fitted_iris.n_iter_ == ACCURATE["max_epochs"] == len(fitted_iris.history_)
+    assert fitted_iris.termination_condition_ == "max_epochs"
+    assert {"train_loss", "generator_loss", "labeled_accuracy"} <= set(fitted_iris.history_[-1])
+    assert isinstance(fitted_iris.discriminator_, torch.nn.Module)
+    noise = fitted_iris.generator_.sample_noise(5, "cpu")
+    assert fitted_iris.generator_.eval()(noise).shape == (5, 4)
 
 
 def test_same_seed_same_predictions_and_global_rng_untouched(iris):
@@ -82,29 +84,30 @@ def test_same_seed_same_predictions_and_global_rng_untouched(iris):
     np.testing.assert_array_equal(numpy_after, numpy_state)
 
 
-def test_object_labels_with_unlabeled_marker(fitted, iris):
+def test_object_labels_with_unlabeled_marker(fitted_iris, iris):
     X, y, _ = iris
     names = np.array(["setosa", "versicolor", "virginica"], dtype=object)
     y_obj = np.where(y == -1, -1, names[np.clip(y, 0, 2)]).astype(object)
     clf = SGANClassifier(**ACCURATE, random_state=0).fit(X, y_obj)
     assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]
     # Same seed, same label codes: the same fit as with integer labels, renamed.
-    np.testing.assert_array_equal(clf.predict(X), names[fitted.predict(X)])
+    np.testing.assert_array_equal(clf.predict(X), names[fitted_iris.predict(X)])
 
 
-def test_images_get_an_error_that_says_how_to_flatten_them(fitted, iris):
+def test_images_get_an_error_that_says_how_to_flatten_them(fitted_iris, iris):
     X, y, _ = iris
     images = X.reshape(len(X), 2, 2)
     with pytest.raises(ValueError, match=r"shape \(150, 2, 2\).*X.reshape\(len\(X\), -1\)"):
         SGANClassifier(**ACCURATE).fit(images, y)
     with pytest.raises(ValueError, match=r"shape \(150, 2, 2\)"):
-        fitted.predict_proba(images)
+        fitted_iris.predict_proba(images)
     # The fix the message suggests, inside a pipeline, gives the flat fit's result.
     flatten = FunctionTransformer(lambda A: A.reshape(len(A), -1))
     pipe = make_pipeline(flatten, SGANClassifier(**ACCURATE, random_state=0)).fit(images, y)
-    np.testing.assert_allclose(pipe.predict_proba(images), fitted.predict_proba(X), rtol=1e-6)
+    np.testing.assert_allclose(pipe.predict_proba(images), fitted_iris.predict_proba(X), rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_pipeline_cross_val_and_grid_search_with_unlabeled_test_rows(iris):
     X, y, _ = iris
     pipe = make_pipeline(StandardScaler(), SGANClassifier(**ACCURATE, random_state=0))
@@ -238,6 +241,7 @@ def test_initialize_with_noise_is_refused_where_it_cannot_take_effect(settings, 
         clf.fit(X, y)
 
 
+@pytest.mark.slow
 def test_no_unlabeled_rows_trains_normally(iris):
     X, _, y_true = iris
     clf = SGANClassifier(**ACCURATE, random_state=0).fit(X, y_true)
@@ -373,6 +377,7 @@ def test_labeled_batch_size(iris, labeled_batch_size, expected):
     assert clf.score(X, y_true) > 0.8
 
 
+@pytest.mark.slow
 def test_non_saturating_generator_loss(iris):
     X, y, y_true = iris
     clf = SGANClassifier(**ACCURATE, generator_loss="non_saturating", random_state=0).fit(X, y)
