@@ -14,7 +14,14 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn._net import SemiSupervisedData
-from tests._helpers import ACCURATE, SMALL, RecordLearningRates, assert_valid_proba, three_blobs
+from tests._helpers import (
+    ACCURATE,
+    SMALL,
+    TINY,
+    RecordLearningRates,
+    assert_valid_proba,
+    three_blobs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +156,15 @@ def test_standard_scaling_floors_rare_features():
     assert np.abs(clf.scaler_.transform(X)).max() < 10
     minmax = SGANClassifier(**ACCURATE, input_scaling="minmax", random_state=0).fit(X, y)
     assert type(minmax.scaler_).__name__ == "MinMaxScaler"
+
+
+def test_standard_scaling_brings_features_in_any_units_to_unit_variance():
+    # A column in large units (wine's proline) must not squash the others.
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(200, 3)) * [1000.0, 1.0, 0.01] + [5000.0, 0.0, 3.0]
+    y = np.where(np.arange(200) < 20, np.arange(200) % 2, -1)
+    clf = SGANClassifier(**TINY, random_state=0).fit(X, y)
+    np.testing.assert_allclose(clf.scaler_.transform(X).std(axis=0), 1.0, rtol=1e-6)
 
 
 @pytest.mark.parametrize("input_scaling", ["standard", "minmax", None])
