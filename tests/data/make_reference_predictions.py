@@ -3,7 +3,8 @@
 Fits a fixed set of small configurations on data that ships with scikit-learn or is
 drawn from a fixed seed, and stores, next to this script:
 
-- ``reference_proba.npz``: ``predict_proba`` on the training rows of every configuration;
+- ``reference_proba.npz``: ``predict_proba`` on the training rows of every configuration,
+  and of warm-started continuations (of a fit, and of a model file loaded back);
 - ``reference_model.sgan``: a model file written by ``SGANClassifier.save``;
 - ``reference_research_model.sgan``: a model file of a fit with non-default training
   settings, so that loading maps each stored parameter to where it lives now;
@@ -27,6 +28,7 @@ from sklearn.datasets import load_digits, load_iris
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
+import sgan_sklearn  # noqa: E402
 from sgan_sklearn import SGANClassifier  # noqa: E402
 from tests.test_own_networks import PlainGenerator, TwoLayerDiscriminator  # noqa: E402
 
@@ -140,6 +142,11 @@ def main():
             proba["warm_start"] = clf.predict_proba(X)
         if name == "research":
             clf.save(HERE / "reference_research_model.sgan")
+            # A loaded model continues on its own course: the noise layers' random
+            # streams are not stored, so record the continuation of the file too.
+            loaded = sgan_sklearn.load(HERE / "reference_research_model.sgan")
+            loaded.set_params(warm_start=True, max_epochs=2).fit(X, blobs()[1])
+            proba["research_loaded_warm_start"] = loaded.predict_proba(X)
             clf.set_params(warm_start=True, max_epochs=2).fit(X, blobs()[1])
             proba["research_warm_start"] = clf.predict_proba(X)
     np.savez(HERE / "reference_proba.npz", **proba)
