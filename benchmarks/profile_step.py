@@ -64,10 +64,10 @@ def prepared_net(n_features, precision, batch_size=100, seed=0, **params):
     y[:N_LABELED] = np.arange(N_LABELED) % N_CLASSES
     est = SGANClassifier(
         max_epochs=1,
-        min_steps_per_epoch=1,
+        train__min_steps_per_epoch=1,
         batch_size=batch_size,
         precision=precision,
-        catch_up_steps=0,  # every step does the same work
+        train__catch_up_steps=0,  # every step does the same work
         random_state=seed,
         **params,
     ).fit(X[:1000], y[:1000])
