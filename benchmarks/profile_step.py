@@ -40,7 +40,7 @@ def step_flops(est, batch_size, n_features):
     """Multiply-add FLOPs of one discriminator + generator step (linear layers only)."""
     d = [n_features, *est.hidden_layer_sizes_]
     d_layers = list(zip(d[:-1], d[1:])) + [(d[-1], N_CLASSES)]
-    g = [est.latent_dim, *est.generator_layer_sizes_, n_features]
+    g = [est.net_.generator_.latent_dim, *est.generator_layer_sizes_, n_features]
     g_layers = list(zip(g[:-1], g[1:]))
 
     def mm(rows, layers):

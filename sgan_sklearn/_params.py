@@ -261,6 +261,27 @@ def upgraded_params(params):
     return {**params, **{k: v for k, v in routed.items() if k not in defaults or v != defaults[k]}}
 
 
+def check_pickled_params(state):
+    """Refuse the pickled state of an estimator with parameters of an earlier release."""
+    removed = sorted(name for name in RENAMED if name in state)
+    if removed:
+        raise ValueError(
+            f"This SGANClassifier was pickled by an sgan_sklearn whose parameters "
+            f"({', '.join(removed)}) have since been renamed or moved, so it cannot be "
+            "unpickled here. Refit it with this version, or load it with the version "
+            "that pickled it, write it with clf.save(path) and read that file here "
+            "with sgan_sklearn.load(path), which maps the old parameters."
+        )
+
+
+def check_stored_widths(params, fitted):
+    """Refuse layer sizes that do not give the widths a model file stores."""
+    for name in ("hidden_layer_sizes", "generator_layer_sizes"):
+        sizes = fitted[name + "_"]
+        if built_or_given(params[name], sizes) != sizes:
+            raise ValueError(f"{name}={params[name]!r} does not give the stored widths {sizes}")
+
+
 # ----- checks that need the data --------------------------------------------------
 def check_rows(X):
     """Reject arrays of images (3 or more dimensions) with a way to flatten them."""

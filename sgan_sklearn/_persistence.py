@@ -25,7 +25,7 @@ import torch
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from skorch.history import History
 
-from ._sgan import SGANClassifier
+from ._build import brings_networks
 
 FORMAT_NAME = "sgan-sklearn-model"
 FORMAT_VERSION = 1
@@ -88,10 +88,15 @@ def _scaler_state(scaler):
     return {"type": type(scaler).__name__, "params": scaler.get_params(), "fitted": fitted}, arrays
 
 
-def save(estimator, path):
-    """Write the fitted ``estimator`` to ``path`` (see the module docstring)."""
-    from . import __version__
-
+def save(estimator, path, version):
+    """Write the fitted ``estimator`` to ``path`` (see the module docstring) as ``version``."""
+    if brings_networks(estimator):
+        raise ValueError(
+            "save writes models with the built-in networks only: a model file holds JSON "
+            "and tensors, never code, so it cannot hold your discriminator or generator "
+            "class. Pickle or joblib the estimator instead (for files you trust), or save "
+            "the networks' state_dict() next to your own code."
+        )
     net = estimator.net_
     params = estimator.get_params(deep=False)
     params["callbacks"] = None
@@ -112,7 +117,7 @@ def save(estimator, path):
     metadata = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
-        "sgan_sklearn_version": __version__,
+        "sgan_sklearn_version": version,
         "params": params,
         "classes": _check_json_labels(classes),
         "classes_dtype": "object" if classes.dtype == object else classes.dtype.str,
@@ -212,33 +217,12 @@ def _rebuilt_scaler(state, arrays):
     return scaler
 
 
-def load(path, device=None):
-    """Read a model written by :meth:`SGANClassifier.save`; no code in the file runs.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The model file.
-    device : str or None, default=None
-        Torch device to load onto. None: the device it was saved from, or "cpu"
-        where that device is not available here (a model saved on a GPU loads
-        on a CPU-only machine).
-
-    Returns
-    -------
-    estimator : SGANClassifier
-        The fitted estimator, with ``callbacks=None`` (callbacks are not stored).
-        ``predict_proba`` gives exactly what the saved estimator gave, and
-        ``warm_start=True`` continues its training.
-
-    Raises
-    ------
-    ValueError
-        If the file is not a complete model file of this format version.
-    """
+def load(path, from_saved_state, device=None):
+    """The estimator ``from_saved_state(params, fitted, seed, restore_net, device)`` makes
+    of the model file at ``path``; any failure is a :class:`ModelFileError`."""
     metadata, weights = _read(path)
     try:
-        return _rebuilt(SGANClassifier, metadata, weights, device)
+        return _rebuilt(from_saved_state, metadata, weights, device)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
@@ -248,7 +232,7 @@ def load(path, device=None):
         ) from exc
 
 
-def _rebuilt(estimator_class, metadata, weights, device):
+def _rebuilt(from_saved_state, metadata, weights, device):
     params = {
         name: tuple(value) if isinstance(value, list) else value
         for name, value in metadata["params"].items()
@@ -291,6 +275,4 @@ def _rebuilt(estimator_class, metadata, weights, device):
         net.batch_rng_.bit_generator.state = net_state["batch_rng"]
         net.history_ = History(metadata["history"])
 
-    return estimator_class._from_saved_state(
-        params, fitted, net_state["seed"], restore_net, device=device
-    )
+    return from_saved_state(params, fitted, net_state["seed"], restore_net, device=device)

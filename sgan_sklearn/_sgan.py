@@ -5,12 +5,10 @@ settings for the data (``_auto``), scale the inputs (``_scaling``), build the
 skorch net (``_build``, with callbacks from ``_callbacks``), train (``_net``).
 """
 
-import copy
 import os
 import sys
 import threading
 import warnings
-from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
@@ -24,18 +22,25 @@ from sklearn.utils import _safe_indexing, column_or_1d
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _build, _params
+from . import _build, _params, _persistence
 from ._auto import (
     _resolve_batch_size,
     _resolve_label_smoothing,
     _resolve_layer_sizes,
     _resolve_temperature,
 )
+from ._inference import (
+    generated_rows,
+    log_real_probability,
+    torch_seed,
+    torch_threads,
+    transformed_logits,
+)
 from ._labels import encode_labels, labeled_mask
 from ._net import SemiSupervisedData
 from ._scaling import fitted_scaler, scaled
 
-__all__ = ["SGANClassifier"]
+__all__ = ["SGANClassifier", "load"]
 
 _PROCESS_WIDE_TORCH_STATE = threading.RLock()
 
@@ -53,37 +58,11 @@ def _user_stacklevel():
     return level
 
 
-@contextmanager
-def _torch_threads(n_threads):
-    """Use ``n_threads`` torch CPU threads inside the block (None: leave as is)."""
-    previous = torch.get_num_threads()
-    if n_threads is not None:
-        torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
-def _torch_seed(random_state):
-    """A 63-bit seed from ``random_state`` without touching global RNG state."""
-    if random_state is None:
-        return int(np.random.default_rng().integers(2**63 - 1))
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(np.iinfo(np.int32).max))
-    return int(random_state)
-
-
 def _package_version():
     # Imported at call time: the package __init__ imports this module first.
     from . import __version__
 
     return __version__
-
-
-def _log_real_probability(logits):
-    """``log P(real | x) = lse(l) - softplus(lse(l))`` for class logits ``l`` (fake logit 0)."""
-    return torch.nn.functional.logsigmoid(torch.logsumexp(logits, dim=1))
 
 
 class SGANClassifier(ClassifierMixin, BaseEstimator):
@@ -116,12 +95,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``hidden_layer_sizes_``.
 
     architecture : {"mlp", "conv", "sgan_original"}, default="mlp"
-        The built-in networks. ``"mlp"``: the Improved-GAN multilayer
-        perceptrons, for tabular data and images alike. ``"conv"``:
-        weight-normalised convolutional networks for images given as rows (see
-        ``image_shape``). ``"sgan_original"``: the networks of the Keras SGAN
-        script (Odena, 2016), with batch normalisation and dropout; several
-        times the cost of ``"conv"`` per step.
+        The built-in networks: the Improved-GAN multilayer perceptrons, for
+        tabular data and images alike; weight-normalised convolutional networks
+        for images given as rows (see ``image_shape``); or the Keras SGAN
+        script's networks (Odena, 2016), several times the cost of ``"conv"``.
 
     image_shape : tuple of int or None, default=None
         ``(channels, height, width)`` of the images in the rows of ``X``, each
@@ -148,8 +125,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         ``"non_saturating"`` maximises ``log P(real | G(z))`` (original SGAN).
 
     unsupervised_weight : float, default=1.0
-        Weight of the real-vs-fake term in the discriminator loss; 0 trains on
-        the labeled rows only.
+        Weight of the real-vs-fake term in the discriminator loss.
 
     label_smoothing : float in [0, 1) or "auto", default="auto"
         Label smoothing of the labeled rows' cross-entropy. ``"auto"``: a
@@ -191,10 +167,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         [0, 1] (max-abs for sparse input), or used as they are (None).
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
-        Extra skorch callbacks, cloned at every ``fit``: ``EarlyStopping``,
-        ``Checkpoint`` (which also saves the averaged discriminator and the
-        generator), ``LRScheduler``, ``GradientNormClipping``, ``ProgressBar``
-        and :class:`sgan_sklearn.plotting.SampleGrid`. Scoring callbacks are
+        Extra skorch callbacks, cloned at every ``fit``, e.g. ``EarlyStopping``,
+        ``Checkpoint``, ``LRScheduler``, ``ProgressBar`` or
+        :class:`sgan_sklearn.plotting.SampleGrid`. Scoring callbacks are
         refused: training has no validation split.
 
     warm_start : bool, default=False
@@ -205,7 +180,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         raises a ValueError naming the parameters.
 
     verbose : int, default=0
-        0 is silent; 1 prints one line per epoch; 2 adds a progress bar.
+        0 is silent, 1 prints one line per epoch, 2 adds a progress bar.
 
     device : str, default="cpu"
         Torch device to train and predict on, e.g. ``"cuda"``.
@@ -252,18 +227,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         - ``generator__latent_dim`` (default 100): noise size of the built-in
           generator. ``discriminator__<name>`` and ``generator__<name>`` are
           the arguments of your own network classes.
-        - ``train__<name>``: training-loop settings, for research:
-          ``labeled_batch_size`` (None: the batch size),
-          ``min_steps_per_epoch`` ("auto": 5,000 rows' worth),
-          ``max_passes_per_epoch`` (20), ``catch_up_steps`` (2) and
-          ``catch_up_threshold`` (0.05: extra generator steps while the
-          discriminator's real-vs-fake loss is below it),
+        - ``train__<name>``: training-loop settings, for research, described
+          in the user guide: ``labeled_batch_size``, ``min_steps_per_epoch``,
+          ``max_passes_per_epoch``, ``catch_up_steps``, ``catch_up_threshold``,
           ``discriminator_loss`` ("improved_gan", or "keras_sgan" for the
-          Keras SGAN script's loss), ``generator_start`` ("middle" or
-          "data_mean"), ``initialize_with_noise`` (False),
-          ``schedule_epochs`` (None: a ``"linear_decay"`` schedule counted
-          over warm-started fits) and ``decay_start`` (0.5: the fraction of
-          the schedule at full rates).
+          Keras SGAN script's loss), ``generator_start``,
+          ``initialize_with_noise``, ``schedule_epochs`` and ``decay_start``.
 
         A name that matches none of them raises a ValueError that suggests
         the closest valid name.
@@ -315,8 +284,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     history_ : skorch.History
         Per-epoch and per-batch records: ``train_loss`` (discriminator),
         ``supervised_loss``, ``unsupervised_loss``, ``generator_loss``,
-        ``generator_steps`` (generator steps per training step, catch-up
-        included), ``labeled_accuracy``, ``dur``.
+        ``generator_steps``, ``labeled_accuracy``, ``dur``.
 
     discriminator_ : torch.nn.Module
         The discriminator with averaged weights, used for prediction; maps
@@ -324,9 +292,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     generator_ : torch.nn.Module
         The generator; maps ``generator_.sample_noise(batch, device)`` noise
-        (uniform, of size ``latent_dim``; standard normal for
-        ``"sgan_original"``) to ``(batch, n_features_in_)`` samples in the
-        scaled input space.
+        to ``(batch, n_features_in_)`` samples in the scaled input space.
 
     scaler_ : transformer or None
         The fitted input scaler.
@@ -476,10 +442,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     def _check_parameter_names(self):
         """Refuse keyword arguments that go nowhere, at fit, once the networks are known."""
         names = self._get_param_names()
-        built_in = {
-            "discriminator": self.discriminator is None,
-            "generator": self.generator is None,
-        }
+        built_in = {name: getattr(self, name) is None for name in ("discriminator", "generator")}
         for name in vars(self):
             if not (name.startswith("_") or name.endswith("_") or name in names):
                 _params.check_parameter_name(name, names, built_in)
@@ -566,14 +529,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
         # A continued fit draws new noise: the same seed again would replay the
         # first epochs' noise.
-        seed = _torch_seed(self.random_state) + (self.n_iter_ if continuing else 0)
+        seed = torch_seed(self.random_state) + (self.n_iter_ if continuing else 0)
         fork_devices = [] if device.type == "cpu" else None
         # torch's RNG and thread count are process-wide: fits in threads of one
         # process take turns here, so each stays reproducible.
         with (
             _PROCESS_WIDE_TORCH_STATE,
             torch.random.fork_rng(devices=fork_devices),
-            _torch_threads(self.n_threads),
+            torch_threads(self.n_threads),
         ):
             torch.manual_seed(seed)
             if continuing:
@@ -642,28 +605,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         return self._from_logits(X_scaled, softmax, (len(self.classes_),))
 
     def _from_logits(self, X_scaled, transform, row_shape):
-        """``transform`` of the discriminator's logits, of shape ``row_shape`` per row.
-
-        ``transform`` maps a float64 batch of logits to one array per row.
-        """
-        # Inference runs in float64 on a copy of the averaged weights: in float32,
-        # which rows share a batch changes the matmul's summation order and the
-        # probabilities by ~1e-8, so that a row's prediction depended on its
-        # neighbours (scikit-learn's check_methods_sample_order_invariance failed).
-        # float64 brings that down to ~1e-16; the copy costs a few MB at most.
-        discriminator = copy.deepcopy(self.discriminator_).double().eval()
-        batches = self.net_.get_iterator(X_scaled, training=False)
-        # Filled batch by batch: collecting per-batch arrays and concatenating them
-        # doubled the output and fragmented the heap, so that fit's resident
-        # memory grew to ~5x the input on glibc.
-        out = np.empty((X_scaled.shape[0], *row_shape))
-        start = 0
-        with torch.inference_mode(), _torch_threads(self.n_threads):
-            for x in batches:
-                logits = discriminator(x.double())
-                out[start : start + len(logits)] = transform(logits).cpu()
-                start += len(logits)
-        return out
+        return transformed_logits(
+            self.net_, self.discriminator_, X_scaled, transform, row_shape, self.n_threads
+        )
 
     @property
     def temperature_(self):
@@ -764,12 +708,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         computed as ``predict_proba`` is, in batches, in float64, with the
         averaged weights.
 
-        It is a weak novelty score: the discriminator learns to tell the
-        training rows from the generator's rows, not from other data, and rows
-        unlike both can score highest. On MNIST, inverted digits and noise
-        images score higher than test digits (:ref:`novelty-results`). For
-        outlier detection use a dedicated detector such as
-        :class:`sklearn.ensemble.IsolationForest`.
+        A weak novelty score: the discriminator tells training rows from
+        generated ones, not from other data, and rows unlike both can score
+        highest (:ref:`novelty-results`). For outlier detection use a dedicated
+        detector such as :class:`sklearn.ensemble.IsolationForest`.
 
         Parameters
         ----------
@@ -792,7 +734,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.score_samples(X[:3]).shape
         (3,)
         """
-        return self._from_logits(self._validated_scaled(X), _log_real_probability, ())
+        return self._from_logits(self._validated_scaled(X), log_real_probability, ())
 
     def sample(self, n_samples=1, random_state=None):
         """Generate rows with the fitted generator, in the input space of ``X``.
@@ -838,19 +780,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
-        noise_source = torch.Generator().manual_seed(_torch_seed(random_state))
-        # A float64 copy on the CPU: the fitted generator is left as it is (also
-        # in the middle of a fit, for SampleGrid), and a seed gives the same rows
-        # whichever device trained the model.
-        generator_copy = copy.deepcopy(self.generator_).to("cpu", torch.float64).eval()
-        with torch.inference_mode(), _torch_threads(self.n_threads):
-            sample_noise = getattr(generator_copy, "sample_noise", None)
-            if sample_noise is None:  # a user's generator with a latent_dim only
-                shape = (n_samples, generator_copy.latent_dim)
-                noise = torch.rand(shape, generator=noise_source, dtype=torch.float64)
-            else:
-                noise = sample_noise(n_samples, "cpu", generator=noise_source)
-            rows = generator_copy(noise.double()).numpy()
+        rows = generated_rows(self.generator_, n_samples, random_state, self.n_threads)
         if self.scaler_ is not None:
             rows = self.scaler_.inverse_transform(rows)
         return rows
@@ -864,19 +794,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     def save(self, path):
         """Write the fitted estimator to a model file that cannot run code on load.
 
-        The file (a zip archive of ``metadata.json`` and ``weights.pt``) holds
-        the parameters, the fitted attributes, the scaler's statistics, the
-        network and optimizer weights and the training history, as JSON and
-        tensors only; :func:`sgan_sklearn.load` reads it with
-        ``torch.load(weights_only=True)``. Use it to share models: unlike pickle
-        or joblib files, which can run any code when loaded and are for trusted
-        files only, a model file from anyone is safe to load.
-
+        The file (a zip archive) holds the parameters, fitted attributes,
+        weights and history as JSON and tensors only, which
+        :func:`sgan_sklearn.load` reads with ``torch.load(weights_only=True)``:
+        unlike pickle or joblib files, a model file from anyone is safe to load.
         The loaded estimator gives bitwise the same ``predict_proba`` and can
-        continue training with ``warm_start=True``. ``callbacks`` are not stored
-        (they may hold any Python object): the loaded estimator has
-        ``callbacks=None``, and a ``RandomState`` instance as ``random_state`` is
-        stored as None.
+        continue with ``warm_start=True``. ``callbacks`` are not stored, and a
+        ``RandomState`` instance as ``random_state`` is stored as None.
 
         Parameters
         ----------
@@ -888,28 +812,18 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The estimator, unchanged.
         """
-        from ._persistence import save
-
         check_is_fitted(self)
-        if _build.brings_networks(self):
-            raise ValueError(
-                "save writes models with the built-in networks only: a model file holds JSON "
-                "and tensors, never code, so it cannot hold your discriminator or generator "
-                "class. Pickle or joblib the estimator instead (for files you trust), or save "
-                "the networks' state_dict() next to your own code."
-            )
-        save(self, path)
+        _persistence.save(self, path, _package_version())
         return self
 
     @classmethod
     def _from_saved_state(cls, params, fitted, seed, restore_net, device=None):
-        """The fitted estimator a model file describes: the one hook of the file format.
+        """The fitted estimator a model file describes: the file format's one hook.
 
-        ``params`` are constructor parameters (those of earlier releases are
-        mapped to today's), ``fitted`` the fitted attributes, ``seed`` the
-        net's, and ``restore_net(net)`` loads the stored weights and counters
-        into a net built for them. ``device`` None keeps the saved device, or
-        the CPU where that device is not available here.
+        ``params`` (earlier releases' names mapped to today's) and ``fitted``
+        attributes make the estimator; ``restore_net(net)`` loads the stored
+        state into a net built with ``seed``. ``device`` None: the saved one,
+        or the CPU where that one is not available.
         """
         params = _params.upgraded_params(params)
         if device is not None:
@@ -920,12 +834,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         estimator._validate_params()
         estimator._check_parameter_names()
         device = _params.check_device(estimator.device)
-        for name in ("hidden_layer_sizes", "generator_layer_sizes"):
-            sizes = fitted[name + "_"]
-            if _params.built_or_given(params[name], sizes) != sizes:
-                raise ValueError(
-                    f"{name}={params[name]!r} does not give the stored widths {sizes}"
-                )
+        _params.check_stored_widths(params, fitted)
         vars(estimator).update(fitted)
         # One placeholder row builds the networks' layout; the weights, including the
         # generator's bounds, come from the file.
@@ -943,15 +852,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     def __setstate__(self, state):
         state = dict(state)
         pickled_version = state.pop("_sgan_sklearn_version", "unknown")
-        removed = sorted(name for name in _params.RENAMED if name in state)
-        if removed:
-            raise ValueError(
-                f"This {type(self).__name__} was pickled by an sgan_sklearn whose parameters "
-                f"({', '.join(removed)}) have since been renamed or moved, so it cannot be "
-                "unpickled here. Refit it with this version, or load it with the version "
-                "that pickled it, write it with clf.save(path) and read that file here "
-                "with sgan_sklearn.load(path), which maps the old parameters."
-            )
+        _params.check_pickled_params(state)
         if pickled_version != _package_version():
             warnings.warn(
                 f"This {type(self).__name__} was pickled with sgan_sklearn {pickled_version} "
@@ -962,3 +863,28 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=2,
             )
         super().__setstate__(state)
+
+
+def load(path, device=None):
+    """Read a model written by :meth:`SGANClassifier.save`; no code in the file runs.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file.
+    device : str or None, default=None
+        Torch device to load onto. None: the device it was saved from, or "cpu"
+        where that device is not available here.
+
+    Returns
+    -------
+    estimator : SGANClassifier
+        The fitted estimator, with ``callbacks=None``; it predicts exactly as the
+        saved one did, and ``warm_start=True`` continues its training.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a complete model file of this format version.
+    """
+    return _persistence.load(path, SGANClassifier._from_saved_state, device)
