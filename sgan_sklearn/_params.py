@@ -184,7 +184,8 @@ def valid_names(param_names):
 def prefixed(estimator, prefix):
     """The ``prefix__*`` settings given to ``estimator``, keyed without the prefix."""
     start = prefix + "__"
-    return {k[len(start) :]: v for k, v in vars(estimator).items() if k.startswith(start)}
+    given = estimator._prefixed_params()
+    return {k[len(start) :]: v for k, v in given.items() if k.startswith(start)}
 
 
 def training_settings(estimator):

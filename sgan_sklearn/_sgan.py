@@ -103,8 +103,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     image_shape : tuple of int or None, default=None
         ``(channels, height, width)`` of the images in the rows of ``X``, each
         flattened channel by channel. Required by the convolutional
-        architectures; with ``"mlp"`` it is checked against ``X`` and used to
-        draw samples. With an image shape, inputs are scaled per channel.
+        architectures; with ``"mlp"`` it is only checked and used for drawing.
 
     generator_layer_sizes : "auto" or tuple of int, default="auto"
         Width of each hidden layer of the generator (channels of its feature
@@ -112,12 +111,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         used are in ``generator_layer_sizes_``.
 
     input_noise : float, default=0.3
-        Standard deviation of Gaussian noise added to the discriminator's
-        scaled input during training.
+        Standard deviation of the Gaussian noise on the discriminator's input.
 
     hidden_noise : float, default=0.5
-        Standard deviation of Gaussian noise added after each hidden layer of
-        the discriminator during training.
+        Standard deviation of the Gaussian noise after each of its hidden layers.
 
     generator_loss : {"feature_matching", "non_saturating"}, default="feature_matching"
         ``"feature_matching"`` matches the mean last-hidden-layer features of a
@@ -173,11 +170,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         refused: training has no validation split.
 
     warm_start : bool, default=False
-        If True and the estimator is fitted on the same classes and features,
-        ``fit`` continues from the current weights and optimizer states for
-        another ``max_epochs`` epochs, with the training settings as they are
-        now. A change to the networks' shape, the scaling or the device
-        raises a ValueError naming the parameters.
+        If True, ``fit`` on the same classes and features continues from the
+        current weights for another ``max_epochs`` epochs, with the training
+        settings as they are now; a change that needs new networks raises.
 
     verbose : int, default=0
         0 is silent, 1 prints one line per epoch, 2 adds a progress bar.
@@ -396,13 +391,19 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.discriminator = discriminator
         self.generator = generator
         self.random_state = random_state
-        # Stored as given and checked at fit, as scikit-learn wants of __init__.
-        for name, value in prefixed_params.items():
-            setattr(self, name, value)
+        # Stored as given and checked at fit, as scikit-learn wants of __init__;
+        # kept apart, as they are not attributes of the constructor's signature.
+        self._prefixed = dict(prefixed_params)
 
     # ----- parameters routed by prefix -----------------------------------
     def _prefixed_params(self):
-        return {k: v for k, v in vars(self).items() if k.startswith(_params.PREFIXES)}
+        return dict(self._prefixed)
+
+    def __getattr__(self, name):  # a prefixed setting reads as the other parameters do
+        prefixed = self.__dict__.get("_prefixed", {})
+        if name in prefixed:
+            return prefixed[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def get_params(self, deep=True):
         """Get parameters for this estimator, the prefixed settings given included.
@@ -435,17 +436,17 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         names = self._get_param_names()
         # No parameter holds an estimator, so every name with "__" is a prefixed setting.
         for name in [n for n in params if n not in names]:
-            _params.check_parameter_name(name, names)
-            setattr(self, name, params.pop(name))
+            if name != "prefixed_params":  # the ** name itself, as __init__ takes it
+                _params.check_parameter_name(name, names)
+            self._prefixed[name] = params.pop(name)
         return super().set_params(**params)
 
     def _check_parameter_names(self):
         """Refuse keyword arguments that go nowhere, at fit, once the networks are known."""
         names = self._get_param_names()
         built_in = {name: getattr(self, name) is None for name in ("discriminator", "generator")}
-        for name in vars(self):
-            if not (name.startswith("_") or name.endswith("_") or name in names):
-                _params.check_parameter_name(name, names, built_in)
+        for name in self._prefixed:
+            _params.check_parameter_name(name, names, built_in)
         _params.check_prefixed_values(self)
         _build.check_network_params(self)
 
