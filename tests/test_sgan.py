@@ -536,7 +536,7 @@ def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
 def test_auto_batch_size_follows_the_data_and_its_labels(
     n_rows, n_features, architecture, fewest_labels, expected
 ):
-    from sgan_sklearn._sgan import _resolve_batch_size
+    from sgan_sklearn._auto import _resolve_batch_size
 
     resolved = _resolve_batch_size("auto", n_rows, n_features, architecture, fewest_labels)
     assert resolved == expected
