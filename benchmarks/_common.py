@@ -20,7 +20,7 @@ import numpy as np
 import sklearn
 
 from sgan_sklearn._labels import UNLABELED
-from sgan_sklearn.datasets import load_mnist
+from benchmarks._datasets import load_mnist
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MNIST_PATH = REPO_ROOT.parent / "shared" / "data" / "mnist"

@@ -43,7 +43,7 @@ from benchmarks._common import (
     write_json,
 )
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn.datasets import load_adult
+from benchmarks._datasets import load_adult
 from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
 
 N_LABELED, N_ROWS = 300, 5_000
@@ -102,7 +102,7 @@ def main():
             model = SGANClassifier(
                 hidden_layer_sizes=(100, 100),
                 generator_layer_sizes=(100,),
-                latent_dim=32,
+                generator__latent_dim=32,
                 max_epochs=epochs,
                 batch_size=100,
                 input_scaling=None,

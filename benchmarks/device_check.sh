@@ -37,8 +37,8 @@ from sklearn.datasets import load_digits
 from sgan_sklearn import SGANClassifier
 X, y = load_digits(return_X_y=True)
 y_partial = np.where(np.arange(len(y)) % 10 == 0, y, -1)
-m = SGANClassifier(hidden_layer_sizes=(64, 64), generator_layer_sizes=(64,), latent_dim=16,
-                   max_epochs=8, min_steps_per_epoch=40, batch_size=50, device="cuda",
+m = SGANClassifier(hidden_layer_sizes=(64, 64), generator_layer_sizes=(64,), generator__latent_dim=16,
+                   max_epochs=8, train__min_steps_per_epoch=40, batch_size=50, device="cuda",
                    random_state=0).fit(X, y_partial)
 open("$OUT/digits_cuda_model.pkl", "wb").write(pickle.dumps(m))
 np.save("$OUT/digits_cuda_proba.npy", m.predict_proba(X))
@@ -51,7 +51,7 @@ echo "== defaults rc=$? (t=$((SECONDS-T0)), left $(left))" >>$LOG
 for s in 0 1 2; do
   timeout $(( $(left) - 15 )) python3 -m benchmarks.mnist_sgan --seed $s --threads 2 --tag gpu_fast300 \
     --data .gpu/mnist --live --param device='"cuda"' batch_size=200 max_epochs=300 \
-    input_scaling='"minmax"' generator_start='"data_mean"' learning_rate_schedule='"linear_decay"' \
+    input_scaling='"minmax"' train__generator_start='"data_mean"' learning_rate_schedule='"linear_decay"' \
     --note "H200, three seeds side by side" >$OUT/work/fast300_seed$s.log 2>&1 &
 done
 wait

@@ -38,7 +38,7 @@ from benchmarks._common import (
     write_json,
 )
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn.datasets import load_letter
+from benchmarks._datasets import load_letter
 
 DEFAULT_LETTER_PATH = REPO_ROOT.parent / "shared" / "data" / "letter"
 

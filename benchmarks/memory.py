@@ -91,7 +91,7 @@ def measure(n_rows, n_features, n_classes, n_labeled, batch_size, max_steps, see
         return SGANClassifier(
             max_epochs=1,
             batch_size=batch_size,
-            min_steps_per_epoch=1,
+            train__min_steps_per_epoch=1,
             n_threads=1,
             random_state=seed,
             **params,

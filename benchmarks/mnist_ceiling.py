@@ -17,7 +17,7 @@ and one line is appended to ``benchmarks/results/mnist_ceiling_<tag>_seed<S>.jso
 as it comes, so a run cut short keeps its curve. The fit runs in chunks of
 ``--chunk`` epochs with ``warm_start=True`` (optimizer state, weight average and
 learning rate carry over; a ``linear_decay`` schedule is given
-``schedule_epochs=--epochs``, so it runs over all chunks as over one fit; the
+``train__schedule_epochs=--epochs``, so it runs over all chunks as over one fit; the
 chunks train as one long fit would, with other random draws), and after every
 chunk the model is written with ``SGANClassifier.save`` to
 ``benchmarks/results/checkpoints/``. Rerunning the same command continues from
@@ -70,12 +70,12 @@ IMPROVED_GAN = dict(
     hidden_layer_sizes=(1000, 500, 250, 250, 250),
     batch_size=100,
     learning_rate=0.003,
-    generator_learning_rate=0.003,
+    generator_optimizer__lr=0.003,
     learning_rate_schedule="constant",
     averaging_decay=0.9999,
     label_smoothing=0.0,
     input_scaling="minmax",
-    generator_start="data_mean",
+    train__generator_start="data_mean",
 )
 # The user guide's large-data settings (docs/benchmarks.md: 1.19% after 200
 # epochs) over the paper's 300 epochs, the decay spanning the chunks.
@@ -83,7 +83,7 @@ LARGE_DATA = dict(
     batch_size=200,
     learning_rate_schedule="linear_decay",
     input_scaling="minmax",
-    generator_start="data_mean",
+    train__generator_start="data_mean",
 )
 # The optimiser of the Bad GAN code's feature-matching part (kimiyoung/ssl_bad_gan,
 # mnist_trainer.py): generator Adam betas (0, 0.9999) and learning rate 0.001,
@@ -91,14 +91,14 @@ LARGE_DATA = dict(
 # then linearly to 0.
 BAD_GAN_OPTIMIZER = dict(
     learning_rate_schedule="linear_decay",
-    decay_start=2 / 3,
-    generator_learning_rate=0.001,
-    generator_adam_beta1=0.0,
-    adam_beta2=0.9999,
+    train__decay_start=2 / 3,
+    generator_optimizer__lr=0.001,
+    optimizer__betas=(0.5, 0.9999),
+    generator_optimizer__betas=(0.0, 0.9999),
 )
 # "noisy_init": the discriminator initialised under its training noise, as the
 # script does (it runs its data-dependent initialisation in train mode).
-NOISY_INIT = dict(initialize_with_noise=True)
+NOISY_INIT = dict(train__initialize_with_noise=True)
 CONFIGURATIONS = {
     "improved_gan": IMPROVED_GAN,
     "improved_gan_noisy_init": {**IMPROVED_GAN, **NOISY_INIT},
@@ -197,7 +197,7 @@ def run(args):
     params = {**CONFIGURATIONS[args.tag], "n_threads": args.threads}
     if params.get("learning_rate_schedule") == "linear_decay":
         # One decay over all the epochs, however many chunks they are trained in.
-        params["schedule_epochs"] = args.epochs
+        params["train__schedule_epochs"] = args.epochs
     chunk_size = args.chunk or args.epochs
     if checkpoint.exists():
         model = sgan_sklearn.load(checkpoint)

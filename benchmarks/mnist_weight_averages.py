@@ -12,7 +12,7 @@ Run from the repository root::
 
     python -m benchmarks.mnist_weight_averages --seed 0 --threads 1 --tag p8_const200_avg \\
         --starts 100 150 --every 10 --param n_threads=1 batch_size=200 max_epochs=200 \\
-        input_scaling="'minmax'" generator_start="'data_mean'"
+        input_scaling="'minmax'" train__generator_start="'data_mean'"
 
 Writes ``benchmarks/results/probes/avg_<tag>_seed<k>.json``.
 """

@@ -40,7 +40,7 @@ def step_flops(est, batch_size, n_features):
     """Multiply-add FLOPs of one discriminator + generator step (linear layers only)."""
     d = [n_features, *est.hidden_layer_sizes_]
     d_layers = list(zip(d[:-1], d[1:])) + [(d[-1], N_CLASSES)]
-    g = [est.latent_dim, *est.generator_layer_sizes_, n_features]
+    g = [est.net_.generator_.latent_dim, *est.generator_layer_sizes_, n_features]
     g_layers = list(zip(g[:-1], g[1:]))
 
     def mm(rows, layers):
@@ -64,10 +64,10 @@ def prepared_net(n_features, precision, batch_size=100, seed=0, **params):
     y[:N_LABELED] = np.arange(N_LABELED) % N_CLASSES
     est = SGANClassifier(
         max_epochs=1,
-        min_steps_per_epoch=1,
+        train__min_steps_per_epoch=1,
         batch_size=batch_size,
         precision=precision,
-        catch_up_steps=0,  # every step does the same work
+        train__catch_up_steps=0,  # every step does the same work
         random_state=seed,
         **params,
     ).fit(X[:1000], y[:1000])

@@ -71,7 +71,7 @@ from benchmarks._common import (
 from benchmarks.letter import DEFAULT_LETTER_PATH, letter_train_test
 from benchmarks.validation import dataset, done_keys
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn._sgan import SMOOTHING_FREE_TEMPERATURE
+from sgan_sklearn._auto import SMOOTHING_FREE_TEMPERATURE
 
 OUT = RESULTS_DIR / "temperature.jsonl"
 CONFIGS = {"smooth0": 0.0, "smooth0.05": 0.05, "smooth0.01": 0.01, "smooth0.02": 0.02}

@@ -51,7 +51,7 @@ OUT = RESULTS_DIR / "validation.jsonl"
 def _config(batch, steps, smoothing=0.0, **extra):
     return {
         "batch_size": batch,
-        "min_steps_per_epoch": steps,
+        "train__min_steps_per_epoch": steps,
         "label_smoothing": smoothing,
         **extra,
     }
@@ -65,7 +65,7 @@ CONFIGS = {
     "batch100_steps50": _config(100, 50),
     "batch100_steps50_decay": _config(100, 50, **DECAY),
     "batch100_steps30_decay": _config(100, 30, **DECAY),
-    "batch100_steps30_decay_passes10": _config(100, 30, max_passes_per_epoch=10, **DECAY),
+    "batch100_steps30_decay_passes10": _config(100, 30, train__max_passes_per_epoch=10, **DECAY),
     "batch200_steps25": _config(200, 25),
     "batch200_steps25_decay": _config(200, 25, **DECAY),
     "batch300_steps17": _config(300, 17),
@@ -81,12 +81,12 @@ CONFIGS = {
     # large images (docs/benchmarks.md, the Improved-GAN budget).
     "large_data_settings": {
         "input_scaling": "minmax",
-        "generator_start": "data_mean",
+        "train__generator_start": "data_mean",
         "learning_rate_schedule": "linear_decay",
     },
     # Each of the three alone, to find which one costs where.
     "minmax": {"input_scaling": "minmax"},
-    "data_mean_start": {"generator_start": "data_mean"},
+    "data_mean_start": {"train__generator_start": "data_mean"},
     "linear_decay": {"learning_rate_schedule": "linear_decay"},
 }
 

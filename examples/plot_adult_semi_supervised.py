@@ -30,7 +30,7 @@ by ``--data``, or the environment variable ``SGAN_ADULT_PATH``, or by default
 # %%
 # Load the data
 # -------------
-# :func:`~sgan_sklearn.datasets.load_adult` returns DataFrames whose categorical columns have a
+# ``benchmarks._datasets.load_adult`` returns DataFrames whose categorical columns have a
 # ``category`` dtype and whose missing values (``?`` in the files) are NaN.
 import argparse
 import os
@@ -50,7 +50,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn.datasets import load_adult
+from benchmarks._datasets import load_adult
 from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
 
 
@@ -132,7 +132,7 @@ models = {
     "SGANClassifier": SGANClassifier(
         hidden_layer_sizes=(100, 100),
         generator_layer_sizes=(100,),
-        latent_dim=32,
+        generator__latent_dim=32,
         max_epochs=10,
         batch_size=100,
         input_scaling=None,

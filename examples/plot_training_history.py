@@ -75,11 +75,11 @@ plt.show()
 # every epoch):
 #
 # * **a stalled start**: ``unsupervised_loss`` near 0 (below
-#   ``catch_up_threshold``, 0.05) and ``generator_steps`` above 1 for several epochs
+#   ``train__catch_up_threshold``, 0.05) and ``generator_steps`` above 1 for several epochs
 #   while the held-out accuracy sits at the labeled-only level. The discriminator
 #   tells generated rows from real ones too easily; catch-up steps usually end this
-#   within a few epochs. If they do not, raise ``catch_up_steps`` or
-#   ``generator_learning_rate``.
+#   within a few epochs. If they do not, raise ``train__catch_up_steps`` or
+#   ``generator_optimizer__lr``.
 # * **a collapse**: later in a fit, ``unsupervised_loss`` falls to 0 and stays
 #   there, ``generator_steps`` sits at 3 on every step and ``generator_loss`` climbs
 #   several-fold while accuracy falls back. Use the model from before the collapse

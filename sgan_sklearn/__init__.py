@@ -1,7 +1,6 @@
 """Semi-supervised GAN classification for scikit-learn."""
 
-from ._persistence import load
-from ._sgan import SGANClassifier
+from ._sgan import SGANClassifier, load
 
 __version__ = "0.2.0.dev0"
 

@@ -161,56 +161,51 @@ def feature_matching_loss(features_real, features_fake):
 class SGANNet(NeuralNet):
     """skorch net whose ``module_`` is the discriminator, plus a generator.
 
-    Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`):
-    ``generator__*`` (generator constructor arguments), ``generator_lr``,
-    ``generator_start``, ``initialize_with_noise`` (the discriminator's
-    data-dependent initialisation under the training noise),
-    ``labeled_batch_size``, ``lr_schedule`` ("constant"
-    or "linear_decay" over each fit call, or over ``schedule_epochs`` epochs
-    counted across fits; constant up to the fraction ``decay_start`` of it),
-    ``generator_betas`` (Adam betas of the generator; None: the
-    discriminator's), ``catch_up_threshold`` and
-    ``catch_up_steps`` (extra generator steps while the discriminator's
-    real-vs-fake loss is below the threshold), ``unsupervised_weight``,
-    ``generator_loss``, ``averaging_decay``, ``steps_per_epoch`` and ``seed``
+    Extra parameters (all set by :class:`~sgan_sklearn.SGANClassifier`, named as
+    its settings are): ``generator__*`` (generator constructor arguments),
+    ``generator_optimizer__*`` (the generator's Adam arguments, ``lr`` included),
+    ``learning_rate_schedule``, ``unsupervised_weight``, ``generator_loss``,
+    ``averaging_decay``, the training-loop settings of its ``train__*`` prefix
+    (``labeled_batch_size``, ``catch_up_steps``, ``catch_up_threshold``,
+    ``discriminator_loss``, ``generator_start``, ``initialize_with_noise``,
+    ``schedule_epochs``, ``decay_start``), and ``steps_per_epoch`` and ``seed``
     (for batch order).
     """
+
+    # The generator's Adam arguments, routed as skorch routes ``optimizer__*``.
+    prefixes_ = [*NeuralNet.prefixes_, "generator_optimizer"]
 
     def __init__(
         self,
         *args,
-        generator_lr,
         generator_start,
         labeled_batch_size,
-        lr_schedule,
+        learning_rate_schedule,
         catch_up_threshold,
         catch_up_steps,
         unsupervised_weight,
         generator_loss,
-        objective,
+        discriminator_loss,
         averaging_decay,
         steps_per_epoch,
         seed,
         schedule_epochs=None,
         decay_start=0.5,
-        generator_betas=None,
         initialize_with_noise=False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.generator_lr = generator_lr
         self.generator_start = generator_start
         self.labeled_batch_size = labeled_batch_size
-        self.lr_schedule = lr_schedule
+        self.learning_rate_schedule = learning_rate_schedule
         self.schedule_epochs = schedule_epochs
         self.decay_start = decay_start
-        self.generator_betas = generator_betas
         self.initialize_with_noise = initialize_with_noise
         self.catch_up_threshold = catch_up_threshold
         self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
         self.generator_loss = generator_loss
-        self.objective = objective
+        self.discriminator_loss = discriminator_loss
         self.averaging_decay = averaging_decay
         self.steps_per_epoch = steps_per_epoch
         self.seed = seed
@@ -254,9 +249,7 @@ class SGANNet(NeuralNet):
         self.optimizer_ = self.optimizer(*args_, **kwargs_)
         named = list(self.generator_.named_parameters())
         args_, kwargs_ = self.get_params_for_optimizer("optimizer", named)
-        kwargs_["lr"] = self.generator_lr
-        if self.generator_betas is not None:
-            kwargs_["betas"] = tuple(self.generator_betas)
+        kwargs_.update(self.get_params_for("generator_optimizer"))
         self.optimizer_generator_ = self.optimizer(*args_, **kwargs_)
         return self
 
@@ -325,14 +318,14 @@ class SGANNet(NeuralNet):
 
     def _apply_lr_schedule(self):
         """Set both learning rates for the next step of this fit call."""
-        if self.lr_schedule == "constant":
+        if self.learning_rate_schedule == "constant":
             return
         progress = self.steps_done_ / max(self.steps_in_fit_, 1)
         # Constant up to decay_start of the schedule, then linearly to 0 at its end.
         factor = min(1.0, (1.0 - progress) / (1.0 - self.decay_start))
         for optimizer, base in (
             (self.optimizer_, self.lr),
-            (self.optimizer_generator_, self.generator_lr),
+            (self.optimizer_generator_, self.generator_optimizer__lr),
         ):
             for group in optimizer.param_groups:
                 group["lr"] = base * factor
@@ -350,7 +343,7 @@ class SGANNet(NeuralNet):
             x_fake = self.generator_(self.noise(n_fake))
         logits, features = self._discriminate([x_labeled, x_unlabeled, x_fake])
         logits_labeled, logits_real, logits_fake = logits
-        if self.objective == "sgan_original":
+        if self.discriminator_loss == "keras_sgan":
             supervised, unsupervised = self._original_losses(logits, features, y_labeled)
             discriminator_loss = 0.5 * (supervised + unsupervised)
         else:
@@ -423,7 +416,7 @@ class SGANNet(NeuralNet):
         )
 
     def _real_fake_logit(self, logits, features):
-        """Logit of P(real | x) under the original objective.
+        """Logit of P(real | x) under the Keras SGAN script's loss.
 
         The discriminator's own real/fake head where it has one (the Keras
         script's sigmoid unit); otherwise ``lse(l)``, since ``P(real | x) =
@@ -459,7 +452,7 @@ class SGANNet(NeuralNet):
 
         The criterion's ``label_smoothing`` spreads its mass over the real
         classes (never onto "fake", the last column of ``logits``), as it does
-        for the N-way loss of the default objective.
+        for the N-way loss of the Improved-GAN one.
         """
         smoothing = self.criterion_.label_smoothing
         if not smoothing:
@@ -497,7 +490,7 @@ class SGANNet(NeuralNet):
 
     def _non_saturating(self, logits_fake, features_fake):
         """Maximise log P(real | G(z)) (the original SGAN's generator loss)."""
-        if self.objective == "sgan_original":
+        if self.discriminator_loss == "keras_sgan":
             return F.softplus(-self._real_fake_logit(logits_fake, features_fake)).mean()
         lse = torch.logsumexp(logits_fake, dim=1)
         return (F.softplus(lse) - lse).mean()

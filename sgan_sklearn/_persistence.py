@@ -25,7 +25,7 @@ import torch
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from skorch.history import History
 
-from ._sgan import SGANClassifier, _built_or_given, _package_version
+from ._build import brings_networks
 
 FORMAT_NAME = "sgan-sklearn-model"
 FORMAT_VERSION = 1
@@ -88,9 +88,9 @@ def _scaler_state(scaler):
     return {"type": type(scaler).__name__, "params": scaler.get_params(), "fitted": fitted}, arrays
 
 
-def save(estimator, path):
-    """Write the fitted ``estimator`` to ``path`` (see the module docstring)."""
-    if estimator._brings_networks():
+def save(estimator, path, version):
+    """Write the fitted ``estimator`` to ``path`` (see the module docstring) as ``version``."""
+    if brings_networks(estimator):
         raise ValueError(
             "save writes models with the built-in networks only: a model file holds JSON "
             "and tensors, never code, so it cannot hold your discriminator or generator "
@@ -106,6 +106,9 @@ def save(estimator, path):
         if not isinstance(params[name], str):  # "auto" stays as it is
             params[name] = list(params[name])
     params["device"] = str(params["device"])
+    for name, value in params.items():
+        if isinstance(value, tuple):  # optimizer__betas and the like
+            params[name] = list(value)
     if not (params["random_state"] is None or isinstance(params["random_state"], int)):
         params["random_state"] = None
     scaler, scaler_arrays = _scaler_state(estimator.scaler_)
@@ -114,7 +117,7 @@ def save(estimator, path):
     metadata = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
-        "sgan_sklearn_version": _package_version(),
+        "sgan_sklearn_version": version,
         "params": params,
         "classes": _check_json_labels(classes),
         "classes_dtype": "object" if classes.dtype == object else classes.dtype.str,
@@ -214,33 +217,12 @@ def _rebuilt_scaler(state, arrays):
     return scaler
 
 
-def load(path, device=None):
-    """Read a model written by :meth:`SGANClassifier.save`; no code in the file runs.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The model file.
-    device : str or None, default=None
-        Torch device to load onto. None: the device it was saved from, or "cpu"
-        where that device is not available here (a model saved on a GPU loads
-        on a CPU-only machine).
-
-    Returns
-    -------
-    estimator : SGANClassifier
-        The fitted estimator, with ``callbacks=None`` (callbacks are not stored).
-        ``predict_proba`` gives exactly what the saved estimator gave, and
-        ``warm_start=True`` continues its training.
-
-    Raises
-    ------
-    ValueError
-        If the file is not a complete model file of this format version.
-    """
+def load(path, from_saved_state, device=None):
+    """The estimator ``from_saved_state(params, fitted, seed, restore_net, device)`` makes
+    of the model file at ``path``; any failure is a :class:`ModelFileError`."""
     metadata, weights = _read(path)
     try:
-        return _rebuilt(SGANClassifier, metadata, weights, device)
+        return _rebuilt(from_saved_state, metadata, weights, device)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
@@ -250,59 +232,47 @@ def load(path, device=None):
         ) from exc
 
 
-def _rebuilt(estimator_class, metadata, weights, device):
-    params = dict(metadata["params"])
-    for name in (*_LAYER_SIZES, "image_shape"):
-        if isinstance(params.get(name), list):
-            params[name] = tuple(params[name])
-    if device is not None:
-        params["device"] = device
-    elif torch.device(params["device"]).type == "cuda" and not torch.cuda.is_available():
-        params["device"] = "cpu"
-    estimator = estimator_class(**params)
-    estimator._validate_params()
-    estimator._check_keyword_arguments()
-    estimator._check_network_params()
-    device = estimator._check_device()
-
+def _rebuilt(from_saved_state, metadata, weights, device):
+    params = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in metadata["params"].items()
+    }
     dtype = (
         object if metadata["classes_dtype"] == "object" else np.dtype(metadata["classes_dtype"])
     )
-    estimator.classes_ = np.array(metadata["classes"], dtype=dtype)
-    estimator.n_features_in_ = int(metadata["n_features_in"])
-    for name in _LAYER_SIZES:
-        sizes = tuple(int(w) for w in metadata["layer_sizes"][name])
-        if _built_or_given(params[name], sizes) != sizes:
-            raise ValueError(f"{name}={params[name]!r} does not give the stored widths {sizes}")
-        setattr(estimator, name + "_", sizes)
-    estimator.image_shape_ = params.get("image_shape")
-    if metadata["feature_names_in"] is not None:
-        estimator.feature_names_in_ = np.array(metadata["feature_names_in"], dtype=object)
-    estimator.scaler_ = _rebuilt_scaler(metadata["scaler"], weights["scaler"])
-    estimator.n_iter_ = int(metadata["n_iter"])
-    estimator.termination_condition_ = metadata["termination_condition"]
-
+    classes = np.array(metadata["classes"], dtype=dtype)
     net_state = metadata["net"]
-    # Files written before batch_size="auto" existed hold an int parameter.
-    estimator.batch_size_ = int(net_state.get("batch_size", params["batch_size"]))
-    # Files written before label_smoothing="auto" existed hold a float parameter.
-    estimator.label_smoothing_ = float(net_state.get("label_smoothing", params["label_smoothing"]))
-    # One placeholder row builds the networks' layout; the weights, including the
-    # generator's bounds, come from the file.
-    placeholder = np.zeros((1, estimator.n_features_in_), dtype=np.float32)
-    net = estimator._make_net(placeholder, net_state["seed"], device)
-    net.initialize()
-    for name in _NET_MODULES + _NET_OPTIMIZERS:
-        getattr(net, name).load_state_dict(weights[name])
-    for name in _NET_COUNTERS:
-        setattr(net, name, int(net_state[name]))
-    net.needs_data_init_ = False
-    net.termination_condition_ = estimator.termination_condition_
-    net.diverged_message_ = net_state["diverged_message"]
-    net.batch_rng_ = np.random.default_rng()
-    net.batch_rng_.bit_generator.state = net_state["batch_rng"]
-    net.history_ = History(metadata["history"])
-    estimator.net_ = net
-    estimator.transduction_ = estimator.classes_[weights["transduction"].numpy()]
-    estimator.label_distributions_ = weights["label_distributions"].numpy()
-    return estimator
+    fitted = {
+        "classes_": classes,
+        "n_features_in_": int(metadata["n_features_in"]),
+        **{
+            name + "_": tuple(int(w) for w in metadata["layer_sizes"][name])
+            for name in _LAYER_SIZES
+        },
+        "image_shape_": params.get("image_shape"),
+        "scaler_": _rebuilt_scaler(metadata["scaler"], weights["scaler"]),
+        "n_iter_": int(metadata["n_iter"]),
+        "termination_condition_": metadata["termination_condition"],
+        # Files written before batch_size="auto" existed hold an int parameter.
+        "batch_size_": int(net_state.get("batch_size", params["batch_size"])),
+        # Files written before label_smoothing="auto" existed hold a float parameter.
+        "label_smoothing_": float(net_state.get("label_smoothing", params["label_smoothing"])),
+        "transduction_": classes[weights["transduction"].numpy()],
+        "label_distributions_": weights["label_distributions"].numpy(),
+    }
+    if metadata["feature_names_in"] is not None:
+        fitted["feature_names_in_"] = np.array(metadata["feature_names_in"], dtype=object)
+
+    def restore_net(net):
+        for name in _NET_MODULES + _NET_OPTIMIZERS:
+            getattr(net, name).load_state_dict(weights[name])
+        for name in _NET_COUNTERS:
+            setattr(net, name, int(net_state[name]))
+        net.needs_data_init_ = False
+        net.termination_condition_ = fitted["termination_condition_"]
+        net.diverged_message_ = net_state["diverged_message"]
+        net.batch_rng_ = np.random.default_rng()
+        net.batch_rng_.bit_generator.state = net_state["batch_rng"]
+        net.history_ = History(metadata["history"])
+
+    return from_saved_state(params, fitted, net_state["seed"], restore_net, device=device)

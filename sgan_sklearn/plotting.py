@@ -170,7 +170,7 @@ def plot_samples(
     >>> from sgan_sklearn.plotting import plot_samples
     >>> X, y = load_digits(return_X_y=True)
     >>> y[50:] = -1
-    >>> clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=5, random_state=0).fit(X, y)
+    >>> clf = SGANClassifier(max_epochs=1, train__min_steps_per_epoch=5, random_state=0).fit(X, y)
     >>> ax = plot_samples(clf, 10, ncols=5, random_state=0)
     >>> ax.images[0].get_array().shape  # 2 rows and 5 columns of 8x8 images, 1-pixel gaps
     (17, 44)
@@ -240,7 +240,7 @@ def plot_history(estimator, *, keys=HISTORY_KEYS, axes=None):
     >>> from sgan_sklearn.plotting import plot_history
     >>> X, y = load_iris(return_X_y=True)
     >>> y[::2] = -1
-    >>> clf = SGANClassifier(max_epochs=3, min_steps_per_epoch=5, random_state=0).fit(X, y)
+    >>> clf = SGANClassifier(max_epochs=3, train__min_steps_per_epoch=5, random_state=0).fit(X, y)
     >>> axes = plot_history(clf)
     >>> [ax.get_title() for ax in axes]
     ['losses', 'labeled_accuracy', 'generator_steps']

@@ -23,18 +23,18 @@ from skorch.callbacks import Callback
 TINY = dict(
     hidden_layer_sizes=(8,),
     generator_layer_sizes=(8,),
-    latent_dim=4,
+    generator__latent_dim=4,
     max_epochs=1,
-    min_steps_per_epoch=2,
+    train__min_steps_per_epoch=2,
 )
 
 #: A few dozen steps of small networks: for behaviour that needs real training.
 SMALL = dict(
     hidden_layer_sizes=(16, 16),
     generator_layer_sizes=(16,),
-    latent_dim=8,
+    generator__latent_dim=8,
     max_epochs=3,
-    min_steps_per_epoch=5,
+    train__min_steps_per_epoch=5,
     batch_size=20,
 )
 
@@ -43,9 +43,9 @@ SMALL = dict(
 ACCURATE = dict(
     hidden_layer_sizes=(64, 64),
     generator_layer_sizes=(64,),
-    latent_dim=16,
+    generator__latent_dim=16,
     max_epochs=8,
-    min_steps_per_epoch=40,
+    train__min_steps_per_epoch=40,
     batch_size=50,
 )
 
@@ -55,25 +55,25 @@ ACCURATE = dict(
 CONFORMANCE = dict(
     hidden_layer_sizes=(32, 32),
     generator_layer_sizes=(32,),
-    latent_dim=8,
+    generator__latent_dim=8,
     max_epochs=4,
-    min_steps_per_epoch=25,
+    train__min_steps_per_epoch=25,
     batch_size=32,
 )
 
 #: Hyperparameter searches on digits (tests/test_search.py): the conformance networks with
 #: fewer epochs and 64-row batches (half the steps of an epoch of 32-row batches): about 2 s
 #: a fit, and still about 0.85 accuracy with 10% of the labels.
-SEARCH = dict(CONFORMANCE, max_epochs=3, min_steps_per_epoch=20, batch_size=64)
+SEARCH = dict(CONFORMANCE, max_epochs=3, train__min_steps_per_epoch=20, batch_size=64)
 
 #: Convolutional networks (architecture="conv") on image rows, for plumbing: the layer sizes
 #: are channel counts here, so they need a preset of their own; few channels and steps.
 CONV_TINY = dict(
     hidden_layer_sizes=(4, 8),
     generator_layer_sizes=(8, 4),
-    latent_dim=8,
+    generator__latent_dim=8,
     max_epochs=1,
-    min_steps_per_epoch=3,
+    train__min_steps_per_epoch=3,
     batch_size=20,
 )
 

@@ -38,7 +38,7 @@ def test_gradient_norm_clipping_clips_the_discriminator_gradients(blobs, max_nor
         callbacks.insert(0, GradientNormClipping(gradient_clip_value=max_norm))
     clf = SGANClassifier(**SMALL, callbacks=callbacks, random_state=0).fit(X, y)
     norms = np.array(dict(clf.net_.callbacks_)["norms"].norms_)
-    assert len(norms) == SMALL["max_epochs"] * SMALL["min_steps_per_epoch"]
+    assert len(norms) == SMALL["max_epochs"] * SMALL["train__min_steps_per_epoch"]
     if max_norm is None:
         assert norms.max() > 1e-2  # so that clipping at 1e-3 has something to do
     else:
@@ -108,7 +108,7 @@ def test_progress_bar_counts_the_steps_of_an_epoch(blobs, capsys, progress):
     SGANClassifier(**SMALL, **params, random_state=0).fit(X, y)
     err = capsys.readouterr().err
     # 60 rows in batches of 20 would be 3 batches; an epoch is min_steps_per_epoch steps.
-    assert f"/{SMALL['min_steps_per_epoch']} [" in err
+    assert f"/{SMALL['train__min_steps_per_epoch']} [" in err
     assert "/3 [" not in err
 
 

@@ -55,7 +55,7 @@ def test_auto_channels_follow_the_architecture():
             architecture=architecture,
             image_shape=(1, 8, 8),
             max_epochs=1,
-            min_steps_per_epoch=1,
+            train__min_steps_per_epoch=1,
             random_state=0,
         ).fit(X, y)
         fitted[architecture] = (clf.hidden_layer_sizes_, clf.generator_layer_sizes_)
@@ -127,7 +127,7 @@ def test_original_objective_trains(architecture):
     clf = SGANClassifier(
         architecture=architecture,
         image_shape=(1, 8, 8),
-        objective="sgan_original",
+        train__discriminator_loss="keras_sgan",
         generator_loss="non_saturating",
         random_state=0,
         **config,

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sgan_sklearn.datasets import load_adult, load_letter, load_mnist, read_idx
+from benchmarks._datasets import load_adult, load_letter, load_mnist, read_idx
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import torch
 from scipy import sparse
+from skorch.callbacks import Callback
 from skorch.exceptions import DeviceWarning
 
 import sgan_sklearn
@@ -89,19 +90,27 @@ FITTED_CONFIGURATIONS = {
     "schedule_epochs": lambda X, y: (
         X,
         y,
-        {"learning_rate_schedule": "linear_decay", "schedule_epochs": 5, "warm_start": True},
+        {
+            "learning_rate_schedule": "linear_decay",
+            "train__schedule_epochs": 5,
+            "warm_start": True,
+        },
     ),
     "bad gan optimizer": lambda X, y: (
         X,
         y,
         {
             "learning_rate_schedule": "linear_decay",
-            "decay_start": 2 / 3,
-            "generator_adam_beta1": 0.0,
-            "adam_beta2": 0.9999,
+            "train__decay_start": 2 / 3,
+            "optimizer__betas": (0.5, 0.9999),
+            "generator_optimizer__betas": (0.0, 0.9999),
         },
     ),
-    "auto batch": lambda X, y: (X, y, {"batch_size": "auto", "min_steps_per_epoch": "auto"}),
+    "auto batch": lambda X, y: (
+        X,
+        y,
+        {"batch_size": "auto", "train__min_steps_per_epoch": "auto"},
+    ),
     "label smoothing": lambda X, y: (X, y, {"label_smoothing": 0.2}),
     "temperature": lambda X, y: (X, y, {"label_smoothing": 0.0, "temperature": 1.7}),
 }
@@ -131,7 +140,7 @@ def test_save_load_round_trip_predicts_identically(data, tmp_path, configuration
     for optimizer in ("optimizer_", "optimizer_generator_"):
         betas = getattr(clf.net_, optimizer).param_groups[0]["betas"]
         assert getattr(loaded.net_, optimizer).param_groups[0]["betas"] == betas
-    assert loaded.net_.decay_start == clf.decay_start
+    assert loaded.net_.decay_start == clf.net_.decay_start
     if hasattr(clf, "feature_names_in_"):
         np.testing.assert_array_equal(loaded.feature_names_in_, clf.feature_names_in_)
     else:
@@ -153,7 +162,7 @@ def test_loaded_model_continues_training_as_the_pickled_one_does(data, tmp_path)
 
 def test_callbacks_are_not_stored(data, tmp_path):
     X, y = data
-    clf = SGANClassifier(**TINY, callbacks=[("noop", sgan_sklearn._sgan.Callback())])
+    clf = SGANClassifier(**TINY, callbacks=[("noop", Callback())])
     clf.fit(X, y).save(tmp_path / "model.sgan")
     assert sgan_sklearn.load(tmp_path / "model.sgan").callbacks is None
 

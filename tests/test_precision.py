@@ -113,7 +113,7 @@ def test_auto_widths_follow_the_shape_of_the_data(n_samples, n_features, hidden,
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n_samples, n_features))
     y = np.r_[np.arange(10) % 2, np.full(n_samples - 10, -1)]
-    clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=1, batch_size=n_samples)
+    clf = SGANClassifier(max_epochs=1, train__min_steps_per_epoch=1, batch_size=n_samples)
     clf.fit(X, y)
     assert clf.hidden_layer_sizes_ == hidden
     assert clf.generator_layer_sizes_ == generator

@@ -216,19 +216,19 @@ def test_warm_start_applies_the_parameters_changed_since_the_last_fit(data, caps
     clf = SGANClassifier(**SMALL, warm_start=True, random_state=0).fit(X, y)
     changed = dict(
         learning_rate=1e-4,
-        generator_learning_rate=2e-4,
-        adam_beta1=0.7,
-        adam_epsilon=1e-6,
+        generator_optimizer__lr=2e-4,
+        optimizer__betas=(0.7, 0.999),
+        optimizer__eps=1e-6,
         input_noise=0.05,
         hidden_noise=0.1,
-        catch_up_steps=1,
-        catch_up_threshold=10.0,
+        train__catch_up_steps=1,
+        train__catch_up_threshold=10.0,
         unsupervised_weight=0.5,
         generator_loss="non_saturating",
         averaging_decay=0.5,
         batch_size=10,
-        labeled_batch_size=4,
-        min_steps_per_epoch=7,
+        train__labeled_batch_size=4,
+        train__min_steps_per_epoch=7,
         verbose=1,
         callbacks=[("steps", RecordSteps())],
         max_epochs=1,
@@ -257,10 +257,10 @@ def test_warm_start_applies_the_parameters_changed_since_the_last_fit(data, caps
     [
         ("hidden_layer_sizes", (8,)),
         ("generator_layer_sizes", (16, 16)),
-        ("latent_dim", 3),
+        ("generator__latent_dim", 3),
         ("input_scaling", "minmax"),
-        ("generator_start", "data_mean"),
-        ("initialize_with_noise", True),
+        ("train__generator_start", "data_mean"),
+        ("train__initialize_with_noise", True),
     ],
 )
 def test_warm_start_refuses_parameters_that_need_new_networks(fitted_small, data, name, value):
@@ -279,7 +279,7 @@ def test_predictions_do_not_depend_on_row_order_or_batch_composition():
     # The default networks, where float32 inference once gave probabilities that
     # moved by ~4e-7 with the rows that shared a batch.
     X, y = three_blobs(n_features=20)
-    clf = SGANClassifier(max_epochs=1, min_steps_per_epoch=3, random_state=0).fit(X, y)
+    clf = SGANClassifier(max_epochs=1, train__min_steps_per_epoch=3, random_state=0).fit(X, y)
     X_new = np.random.default_rng(1).normal(size=(3000, 20)) * 3
     proba = clf.predict_proba(X_new)
     assert_valid_proba(proba, 3000, 3)

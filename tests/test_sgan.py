@@ -14,6 +14,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sgan_sklearn import SGANClassifier
 from sgan_sklearn._net import SemiSupervisedData
+from sgan_sklearn._scaling import scaled as scale
 from tests._helpers import (
     ACCURATE,
     SMALL,
@@ -174,7 +175,7 @@ def test_generated_rows_stay_in_the_box_of_the_scaled_data(iris, input_scaling, 
     if is_sparse:
         X = sparse.csr_matrix(np.where(X > 3, X, 0.0))
     clf = SGANClassifier(**ACCURATE, input_scaling=input_scaling, random_state=0).fit(X, y)
-    scaled = clf._scale(X)
+    scaled = scale(clf.scaler_, X)
     scaled = scaled.toarray() if is_sparse else scaled
     low, high = scaled.min(axis=0), scaled.max(axis=0)
     generator = clf.generator_.eval()
@@ -197,16 +198,16 @@ def test_generator_start(start):
     y = np.where(np.arange(500) < 40, np.arange(500) % 2, -1)
     clf = SGANClassifier(
         **{**ACCURATE, "max_epochs": 1},
-        generator_start=start,
+        train__generator_start=start,
         input_scaling="minmax",
         learning_rate=1e-9,
-        generator_learning_rate=1e-9,
+        generator_optimizer__lr=1e-9,
         random_state=0,
     ).fit(X, y)
     generator = clf.generator_.eval()
     with torch.no_grad():
         samples = generator(generator.sample_noise(5000, "cpu")).numpy()
-    scaled = clf._scale(X)
+    scaled = scale(clf.scaler_, X)
     middle = (scaled.min(axis=0) + scaled.max(axis=0)) / 2
     target, other = (middle, scaled.mean(0)) if start == "middle" else (scaled.mean(0), middle)
     gap_to_target = np.abs(samples.mean(axis=0) - target)
@@ -230,7 +231,7 @@ def test_initialize_with_noise_scales_layers_under_the_training_noise(architectu
     )
     variances = []
     for with_noise in (False, True):
-        clf = SGANClassifier(**settings, initialize_with_noise=with_noise).fit(X, y)
+        clf = SGANClassifier(**settings, train__initialize_with_noise=with_noise).fit(X, y)
         # Hidden scales are frozen after the initialisation.
         scale = clf.discriminator_.hidden[0].scale.detach().numpy()
         variances.append(np.mean(1 / scale**2))
@@ -252,8 +253,8 @@ def test_initialize_with_noise_scales_layers_under_the_training_noise(architectu
 def test_initialize_with_noise_is_refused_where_it_cannot_take_effect(settings, match):
     X, y = load_digits(return_X_y=True)
     y = np.where(np.arange(len(y)) < 100, y, -1)
-    clf = SGANClassifier(**SMALL, **settings, initialize_with_noise=True)
-    with pytest.raises(ValueError, match=f"initialize_with_noise=True shapes.*{match}"):
+    clf = SGANClassifier(**SMALL, **settings, train__initialize_with_noise=True)
+    with pytest.raises(ValueError, match=f"train__initialize_with_noise=True shapes.*{match}"):
         clf.fit(X, y)
 
 
@@ -271,12 +272,12 @@ def test_learning_rate_schedule(iris, schedule):
         **ACCURATE,
         learning_rate_schedule=schedule,
         learning_rate=0.002,
-        generator_learning_rate=0.004,
+        generator_optimizer__lr=0.004,
         callbacks=[("lr", RecordLearningRates())],
         random_state=0,
     ).fit(X, y)
     rates = np.array(dict(clf.net_.callbacks_)["lr"].rates)
-    n_steps = ACCURATE["max_epochs"] * ACCURATE["min_steps_per_epoch"]
+    n_steps = ACCURATE["max_epochs"] * ACCURATE["train__min_steps_per_epoch"]
     assert rates.shape == (n_steps, 2)
     np.testing.assert_allclose(rates[0], [0.002, 0.004])
     if schedule == "constant":
@@ -302,9 +303,11 @@ def _decay_rates(X, y, **params):
 
 def test_schedule_epochs_spans_warm_started_fits(iris):
     X, y, _ = iris
-    whole, whole_rates = _decay_rates(X, y, max_epochs=6, schedule_epochs=6)
+    whole, whole_rates = _decay_rates(X, y, max_epochs=6, train__schedule_epochs=6)
     whole.fit(X, y)
-    pieces, piece_rates = _decay_rates(X, y, max_epochs=2, schedule_epochs=6, warm_start=True)
+    pieces, piece_rates = _decay_rates(
+        X, y, max_epochs=2, train__schedule_epochs=6, warm_start=True
+    )
     rates = []
     for _ in range(3):
         pieces.fit(X, y)
@@ -321,23 +324,25 @@ def test_schedule_epochs_spans_warm_started_fits(iris):
 def test_schedule_epochs_refuses_what_cannot_take_effect(iris):
     X, y, _ = iris
     with pytest.raises(ValueError, match="learning_rate_schedule='linear_decay'"):
-        SGANClassifier(**SMALL, schedule_epochs=10).fit(X, y)
+        SGANClassifier(**SMALL, train__schedule_epochs=10).fit(X, y)
     clf = SGANClassifier(
         **{**SMALL, "max_epochs": 2},
         learning_rate_schedule="linear_decay",
-        schedule_epochs=3,
+        train__schedule_epochs=3,
         warm_start=True,
     ).fit(X, y)
-    with pytest.raises(ValueError, match=r"epochs 3-4, past schedule_epochs=3.*at most 1"):
+    with pytest.raises(ValueError, match=r"epochs 3-4, past train__schedule_epochs=3.*at most 1"):
         clf.fit(X, y)
     assert clf.n_iter_ == 2  # the refused fit trained nothing
-    with pytest.raises(ValueError, match="past schedule_epochs=1"):
-        SGANClassifier(**SMALL, learning_rate_schedule="linear_decay", schedule_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="past train__schedule_epochs=1"):
+        SGANClassifier(
+            **SMALL, learning_rate_schedule="linear_decay", train__schedule_epochs=1
+        ).fit(X, y)
 
 
 def test_decay_start_sets_where_the_decay_begins(iris):
     X, y, _ = iris
-    clf, recorded = _decay_rates(X, y, max_epochs=6, decay_start=2 / 3, learning_rate=0.003)
+    clf, recorded = _decay_rates(X, y, max_epochs=6, train__decay_start=2 / 3, learning_rate=0.003)
     rates = np.array(clf.fit(X, y) and recorded())[:, 0]
     n_steps = len(rates)
     constant = round(n_steps * 2 / 3)
@@ -346,11 +351,13 @@ def test_decay_start_sets_where_the_decay_begins(iris):
     # Linear from the full rate at two thirds of the steps to 0 after the last.
     step = np.arange(constant, n_steps)
     np.testing.assert_allclose(rates[constant:], 0.003 * (n_steps - step) / (n_steps - constant))
-    # decay_start=0 decays from the first step.
-    early, early_rates = _decay_rates(X, y, max_epochs=6, decay_start=0.0, learning_rate=0.003)
+    # train__decay_start=0 decays from the first step.
+    early, early_rates = _decay_rates(
+        X, y, max_epochs=6, train__decay_start=0.0, learning_rate=0.003
+    )
     assert np.all(np.diff(np.array(early.fit(X, y) and early_rates())[:, 0]) < 0)
-    with pytest.raises(ValueError, match="decay_start=0.25 sets where"):
-        SGANClassifier(**SMALL, decay_start=0.25).fit(X, y)
+    with pytest.raises(ValueError, match="train__decay_start=0.25 sets where"):
+        SGANClassifier(**SMALL, train__decay_start=0.25).fit(X, y)
 
 
 def test_adam_betas_reach_each_optimizer(iris):
@@ -362,11 +369,15 @@ def test_adam_betas_reach_each_optimizer(iris):
     first = clf.predict_proba(X)
     # Changed on a warm-started fit, as in the Bad GAN recipe: the generator's
     # first moment off, a slower second moment for both players.
-    clf.set_params(generator_adam_beta1=0.0, adam_beta2=0.9999).fit(X, y)
+    clf.set_params(
+        optimizer__betas=(0.5, 0.9999), generator_optimizer__betas=(0.0, 0.9999)
+    ).fit(X, y)
     assert clf.net_.optimizer_.param_groups[0]["betas"] == (0.5, 0.9999)
     assert clf.net_.optimizer_generator_.param_groups[0]["betas"] == (0.0, 0.9999)
     # A fresh fit builds the optimizers with them, and they change the training.
-    fresh = SGANClassifier(**SMALL, generator_adam_beta1=0.0, adam_beta2=0.9, random_state=0)
+    fresh = SGANClassifier(
+        **SMALL, optimizer__betas=(0.5, 0.9), generator_optimizer__betas=(0.0, 0.9), random_state=0
+    )
     fresh.fit(X, y)
     assert fresh.net_.optimizer_generator_.param_groups[0]["betas"] == (0.0, 0.9)
     assert fresh.net_.optimizer_.param_groups[0]["betas"] == (0.5, 0.9)
@@ -379,11 +390,13 @@ def test_labeled_batch_size(iris, labeled_batch_size, expected):
     n_labeled = int((y != -1).sum())
     assert n_labeled == 40
     clf = SGANClassifier(
-        **{**ACCURATE, "batch_size": 30}, labeled_batch_size=labeled_batch_size, random_state=0
+        **{**ACCURATE, "batch_size": 30},
+        train__labeled_batch_size=labeled_batch_size,
+        random_state=0,
     ).fit(X, y)
-    data = SemiSupervisedData(clf._scale(X), np.flatnonzero(y != -1), y[y != -1])
+    data = SemiSupervisedData(scale(clf.scaler_, X), np.flatnonzero(y != -1), y[y != -1])
     batches = list(clf.net_.get_iterator(data, training=True))
-    assert len(batches) == ACCURATE["min_steps_per_epoch"]
+    assert len(batches) == ACCURATE["train__min_steps_per_epoch"]
     x_unlabeled, x_labeled, y_labeled, x_unlabeled_2 = batches[0]
     assert x_unlabeled.shape == x_unlabeled_2.shape == (30, 4)
     assert x_labeled.shape == (expected, 4) and y_labeled.shape == (expected,)
@@ -453,8 +466,8 @@ def test_generator_catches_up_exactly_when_the_discriminator_wins(iris, catch_up
     threshold = 0.7
     clf = SGANClassifier(
         **{**ACCURATE, "max_epochs": 3},
-        catch_up_steps=catch_up_steps,
-        catch_up_threshold=threshold,
+        train__catch_up_steps=catch_up_steps,
+        train__catch_up_threshold=threshold,
         random_state=0,
     ).fit(X, y)
     batches = [batch for epoch in clf.history_ for batch in epoch["batches"]]
@@ -468,9 +481,9 @@ def test_generator_catches_up_exactly_when_the_discriminator_wins(iris, catch_up
 def test_catch_up_changes_the_generator_only_when_triggered(iris):
     X, y, _ = iris
     params = {**ACCURATE, "max_epochs": 1, "random_state": 0}
-    never = SGANClassifier(**params, catch_up_threshold=0.0).fit(X, y)
-    off = SGANClassifier(**params, catch_up_steps=0).fit(X, y)
-    always = SGANClassifier(**params, catch_up_threshold=1e9).fit(X, y)
+    never = SGANClassifier(**params, train__catch_up_threshold=0.0).fit(X, y)
+    off = SGANClassifier(**params, train__catch_up_steps=0).fit(X, y)
+    always = SGANClassifier(**params, train__catch_up_threshold=1e9).fit(X, y)
     # A threshold of 0 never triggers: the same fit as catch-up turned off.
     for a, b in zip(never.generator_.parameters(), off.generator_.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
@@ -496,7 +509,7 @@ def test_pca_pipeline_projects_every_row_and_predicts_from_the_projection():
     pca, sgan = pipe[0], pipe[-1]
     assert pca.n_samples_ == len(X)
     assert sgan.n_features_in_ == 16
-    assert sgan.generator_(torch.rand(3, ACCURATE["latent_dim"])).shape == (3, 16)
+    assert sgan.generator_(torch.rand(3, ACCURATE["generator__latent_dim"])).shape == (3, 16)
     unlabeled = y == -1
     accuracy = np.mean(pipe.predict(X[unlabeled] / 16.0) == y_true[unlabeled])
     assert accuracy > 0.75
@@ -507,13 +520,13 @@ def test_pca_pipeline_projects_every_row_and_predicts_from_the_projection():
     [
         (30, {}, 17),  # "auto": 5,000 rows of 300-row batches, one batch of all rows
         (1000, {}, 17),
-        (30, {"min_steps_per_epoch": 50}, 20),  # tiny data: at most 20 passes
+        (30, {"train__min_steps_per_epoch": 50}, 20),  # tiny data: at most 20 passes
         (1000, {"batch_size": 100}, 50),  # "auto" steps: 5,000 rows in 100-row batches
-        (150, {"batch_size": 100, "min_steps_per_epoch": 50}, 30),  # 20 passes
-        (30, {"min_steps_per_epoch": 50, "max_passes_per_epoch": 100}, 50),
-        (300, {"batch_size": 100, "min_steps_per_epoch": 1}, 3),  # one pass
-        (6000, {"min_steps_per_epoch": 1}, 20),  # one pass of 300-row batches
-        (12000, {"min_steps_per_epoch": 1}, 120),  # not small data: 100-row batches
+        (150, {"batch_size": 100, "train__min_steps_per_epoch": 50}, 30),  # 20 passes
+        (30, {"train__min_steps_per_epoch": 50, "train__max_passes_per_epoch": 100}, 50),
+        (300, {"batch_size": 100, "train__min_steps_per_epoch": 1}, 3),  # one pass
+        (6000, {"train__min_steps_per_epoch": 1}, 20),  # one pass of 300-row batches
+        (12000, {"train__min_steps_per_epoch": 1}, 120),  # not small data: 100-row batches
     ],
 )
 def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
@@ -539,7 +552,7 @@ def test_steps_per_epoch_follow_the_data_size(n_rows, params, expected):
 def test_auto_batch_size_follows_the_data_and_its_labels(
     n_rows, n_features, architecture, fewest_labels, expected
 ):
-    from sgan_sklearn._sgan import _resolve_batch_size
+    from sgan_sklearn._auto import _resolve_batch_size
 
     resolved = _resolve_batch_size("auto", n_rows, n_features, architecture, fewest_labels)
     assert resolved == expected
@@ -568,7 +581,7 @@ def test_batch_size_is_resolved_once_and_kept_by_warm_start():
     assert clf.batch_size_ == 300 and clf.net_.batch_size == 300
     # More rows than small data on the continued fit: "auto" keeps its first choice.
     X_big, y_big = three_blobs(n_rows=10_050)
-    clf.set_params(min_steps_per_epoch=1).fit(X_big[:, : X.shape[1]], y_big)
+    clf.set_params(train__min_steps_per_epoch=1).fit(X_big[:, : X.shape[1]], y_big)
     assert clf.batch_size_ == 300 and clf.net_.batch_size == 300
     clf.set_params(batch_size=50).fit(X, y)
     assert clf.batch_size_ == 50 and clf.net_.batch_size == 50
@@ -673,7 +686,7 @@ def test_warm_start_applies_label_smoothing(iris):
 
 
 def test_original_objective_smooths_over_the_real_classes_only():
-    net = SGANClassifier(**SMALL, objective="sgan_original", label_smoothing=0.1)
+    net = SGANClassifier(**SMALL, train__discriminator_loss="keras_sgan", label_smoothing=0.1)
     X, y = three_blobs()
     net = net.fit(X, y).net_
     logits = torch.randn(6, 3)

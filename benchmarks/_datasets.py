@@ -117,7 +117,7 @@ def read_idx(file):
     --------
     >>> import gzip, tempfile
     >>> from pathlib import Path
-    >>> from sgan_sklearn.datasets import read_idx
+    >>> from benchmarks._datasets import read_idx
     >>> header = bytes([0, 0, 8, 1, 0, 0, 0, 3])
     >>> file = Path(tempfile.mkdtemp()) / "labels-idx1-ubyte.gz"
     >>> _ = file.write_bytes(gzip.compress(header + bytes([7, 2, 1])))
@@ -249,7 +249,7 @@ def load_mnist(path, *, return_X_y=False):
 
     Examples
     --------
-    >>> from sgan_sklearn.datasets import load_mnist
+    >>> from benchmarks._datasets import load_mnist
     >>> mnist = load_mnist("shared/data/mnist")  # doctest: +SKIP
     >>> mnist.data_train.shape, mnist.images_shape  # doctest: +SKIP
     ((60000, 784), (28, 28))
@@ -361,7 +361,7 @@ def load_adult(path):
 
     Examples
     --------
-    >>> from sgan_sklearn.datasets import load_adult
+    >>> from benchmarks._datasets import load_adult
     >>> adult = load_adult("shared/data/adult")  # doctest: +SKIP
     >>> adult.frame_train.shape, adult.target_test.value_counts().to_dict()  # doctest: +SKIP
     ((32561, 14), {'<=50K': 12435, '>50K': 3846})
@@ -495,7 +495,7 @@ def load_letter(path, *, return_X_y=False):
 
     Examples
     --------
-    >>> from sgan_sklearn.datasets import load_letter
+    >>> from benchmarks._datasets import load_letter
     >>> letter = load_letter("shared/data/letter")  # doctest: +SKIP
     >>> letter.data_train.shape, letter.data_test.shape  # doctest: +SKIP
     ((16000, 16), (4000, 16))

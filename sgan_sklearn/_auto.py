@@ -1,0 +1,102 @@
+"""The "auto" rules: settings resolved from the shape of the data and its labels.
+
+Every parameter that accepts ``"auto"`` is resolved here, once the data is known,
+so that the rules and the measurements behind their constants sit side by side.
+"""
+
+import math
+
+# hidden_layer_sizes="auto" and generator_layer_sizes="auto": the Improved-GAN
+# MNIST widths, halved for small tabular data (narrower than WIDE_INPUT features
+# and at most SMALL_DATA rows), where the half-width networks were as accurate or
+# better and several times cheaper; on the 16,000 rows of UCI Letter the full
+# widths were ahead (docs/benchmarks.md).
+WIDE_INPUT = 256
+SMALL_DATA = 10_000
+# batch_size="auto": the Improved-GAN batch of 100 rows, and larger batches (so
+# fewer steps for the same rows) on small tabular data, where a step's cost is
+# mostly per-operation overhead that does not grow with the batch; chosen on
+# validation rows (docs/speed.md). Where a class has fewer than
+# LARGE_BATCH_MIN_LABELS labels the 100-row batches' more, noisier steps were
+# clearly more accurate on small data, so the larger batch waits for more labels.
+# train__min_steps_per_epoch="auto" makes an epoch at least ROWS_PER_EPOCH rows
+# whatever the batch.
+BATCH_SIZE = 100
+SMALL_DATA_BATCH_SIZE = 300
+LARGE_BATCH_MIN_LABELS = 5
+ROWS_PER_EPOCH = 5_000
+# label_smoothing="auto" and temperature="auto", chosen on rows held out of the fit
+# (benchmarks/temperature.py; docs/speed.md, "Choosing the defaults"). Where the
+# rarest class has fewer than LARGE_BATCH_MIN_LABELS labels, FEW_LABELS_SMOOTHING was
+# 2-4 points more accurate than the plain cross-entropy; with 5 or more labels in
+# every class the plain cross-entropy, its class logits divided by
+# SMOOTHING_FREE_TEMPERATURE at prediction time, was as accurate and had the lower
+# log loss on digits, Letter and MNIST; of the temperatures, 2 had the lowest mean
+# calibration error on those three (log loss within 1% of the lowest, at 2.5).
+FEW_LABELS_SMOOTHING = 0.05
+SMOOTHING_FREE_TEMPERATURE = 2.0
+_AUTO_LAYER_SIZES = {
+    "hidden_layer_sizes": {"full": (500, 250, 250), "half": (250, 125, 125)},
+    "generator_layer_sizes": {"full": (250, 250), "half": (125, 125)},
+}
+# Channels of the convolutional networks, coarsest generator map first. The
+# original's are the Keras SGAN script's; "conv" is chosen in docs/benchmarks.md.
+CONV_LAYER_SIZES = {
+    "conv": {"hidden_layer_sizes": (32, 64, 128), "generator_layer_sizes": (64, 32)},
+    "sgan_original": {
+        "hidden_layer_sizes": (32, 64, 128, 256),
+        "generator_layer_sizes": (128, 64),
+    },
+}
+
+
+def _is_small_tabular(n_samples, n_features, architecture):
+    return architecture == "mlp" and n_features < WIDE_INPUT and n_samples <= SMALL_DATA
+
+
+def _resolve_layer_sizes(name, sizes, n_samples, n_features, architecture="mlp"):
+    """Checked widths ``sizes`` of parameter ``name``, "auto" resolved for the data's shape."""
+    if sizes != "auto":
+        return sizes
+    if architecture != "mlp":
+        return CONV_LAYER_SIZES[architecture][name]
+    small = _is_small_tabular(n_samples, n_features, architecture)
+    return _AUTO_LAYER_SIZES[name]["half" if small else "full"]
+
+
+def _resolve_batch_size(batch_size, n_samples, n_features, architecture, fewest_labels):
+    """``batch_size``, "auto" resolved for the data's shape and the labels of its rarest class."""
+    if batch_size != "auto":
+        return batch_size
+    enough_labels = fewest_labels >= LARGE_BATCH_MIN_LABELS
+    if enough_labels and _is_small_tabular(n_samples, n_features, architecture):
+        return SMALL_DATA_BATCH_SIZE
+    return BATCH_SIZE
+
+
+def _resolve_label_smoothing(label_smoothing, fewest_labels):
+    """``label_smoothing``, "auto" resolved for the labels of the rarest class."""
+    if label_smoothing != "auto":
+        return float(label_smoothing)
+    return FEW_LABELS_SMOOTHING if fewest_labels < LARGE_BATCH_MIN_LABELS else 0.0
+
+
+def _resolve_temperature(temperature, label_smoothing):
+    """``temperature``, "auto" resolved for the label smoothing of the fit."""
+    if temperature != "auto":
+        return float(temperature)
+    return SMOOTHING_FREE_TEMPERATURE if label_smoothing == 0 else 1.0
+
+
+def _resolve_steps_per_epoch(n_rows, batch_size, min_steps, max_passes):
+    """Steps of an epoch: one pass, or ``min_steps`` ("auto": ROWS_PER_EPOCH rows) if more.
+
+    Never more than ``max_passes`` passes over the rows, so that tiny data sets
+    are not repeated hundreds of times.
+    """
+    batch = min(batch_size, n_rows)
+    one_pass = math.ceil(n_rows / batch)
+    most = math.ceil(max_passes * n_rows / batch)
+    if min_steps == "auto":
+        min_steps = math.ceil(ROWS_PER_EPOCH / batch_size)
+    return max(one_pass, min(min_steps, most))
