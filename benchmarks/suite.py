@@ -86,7 +86,7 @@ def _table_file(path, delimiter=","):
 
 
 def _adult(data_dir, seed):
-    from sgan_sklearn.datasets import load_adult
+    from benchmarks._datasets import load_adult
 
     adult = load_adult(Path(data_dir) / "adult")
     rows = np.random.default_rng(seed).choice(len(adult.frame_train), 5_000, replace=False)

@@ -6,6 +6,9 @@ so that the rules and the measurements behind their constants sit side by side.
 
 import math
 
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
 # hidden_layer_sizes="auto" and generator_layer_sizes="auto": the Improved-GAN
 # MNIST widths, halved for small tabular data (narrower than WIDE_INPUT features
 # and at most SMALL_DATA rows), where the half-width networks were as accurate or
@@ -33,6 +36,15 @@ ROWS_PER_EPOCH = 5_000
 # SMOOTHING_FREE_TEMPERATURE at prediction time, was as accurate and had the lower
 # log loss on digits, Letter and MNIST; of the temperatures, 2 had the lowest mean
 # calibration error on those three (log loss within 1% of the lowest, at 2.5).
+# input_noise="auto": the Improved-GAN input noise, INPUT_NOISE on standardised
+# inputs, where the scaled rows are as far apart as digits' or MNIST's (median
+# distance to the nearest row, per feature, of REFERENCE_SPACING or more), and
+# proportionally less where rows lie closer together (low-dimensional data, many
+# rows of few features), so that the noise does not drown the structure the
+# classes follow. Measured on the validation suite (benchmarks/suite.py).
+INPUT_NOISE = 0.3
+REFERENCE_SPACING = 0.45
+SPACING_SAMPLE = 2_000
 FEW_LABELS_SMOOTHING = 0.05
 SMOOTHING_FREE_TEMPERATURE = 2.0
 _AUTO_LAYER_SIZES = {
@@ -79,6 +91,29 @@ def _resolve_label_smoothing(label_smoothing, fewest_labels):
     if label_smoothing != "auto":
         return float(label_smoothing)
     return FEW_LABELS_SMOOTHING if fewest_labels < LARGE_BATCH_MIN_LABELS else 0.0
+
+
+def row_spacing(X, seed):
+    """Median distance from a row to its nearest other row, divided by sqrt(n_features).
+
+    Measured on at most SPACING_SAMPLE rows drawn with ``seed``.
+    """
+    n_rows = X.shape[0]
+    if n_rows < 2:
+        return math.inf
+    rows = np.random.default_rng(seed).choice(n_rows, min(n_rows, SPACING_SAMPLE), replace=False)
+    sample = X[np.sort(rows)]
+    distances, _ = NearestNeighbors(n_neighbors=2).fit(sample).kneighbors(sample)
+    return float(np.median(distances[:, 1])) / math.sqrt(X.shape[1])
+
+
+def _resolve_input_noise(input_noise, X_scaled, seed, architecture="mlp"):
+    """``input_noise``, "auto" resolved for how far apart the scaled rows lie."""
+    if input_noise != "auto":
+        return float(input_noise)
+    if architecture != "mlp":
+        return INPUT_NOISE
+    return INPUT_NOISE * min(1.0, row_spacing(X_scaled, seed) / REFERENCE_SPACING)
 
 
 def _resolve_temperature(temperature, label_smoothing):

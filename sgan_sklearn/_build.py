@@ -124,7 +124,7 @@ def _network(estimator, name, n_features, dtype, low=None, high=None):
         args.update(
             n_classes=len(estimator.classes_),
             hidden_layer_sizes=estimator.hidden_layer_sizes_,
-            input_noise=estimator.input_noise,
+            input_noise=estimator.input_noise_,
             hidden_noise=estimator.hidden_noise,
             compute_dtype=dtype,
         )
@@ -303,7 +303,7 @@ def apply_params_to_net(estimator, n_rows):
                 group["lr"] = settings[name]
     built_in = isinstance(net.module_, _BUILT_IN_DISCRIMINATORS)
     for discriminator in (net.module_, net.average_module_.module) if built_in else ():
-        discriminator.input_noise.std = estimator.input_noise
+        discriminator.input_noise.std = estimator.input_noise_
         for layer in discriminator.hidden_noise:
             layer.std = estimator.hidden_noise
     net.average_module_.decay = estimator.averaging_decay
@@ -314,7 +314,7 @@ def apply_params_to_net(estimator, n_rows):
     if built_in:
         vars(net).update(
             module__compute_dtype=dtype,
-            module__input_noise=estimator.input_noise,
+            module__input_noise=estimator.input_noise_,
             module__hidden_noise=estimator.hidden_noise,
         )
     if estimator.generator is None:

@@ -34,7 +34,7 @@ CONSTRAINTS = {
     "architecture": [StrOptions(set(ARCHITECTURES))],
     "image_shape": ["array-like", None],
     "generator_layer_sizes": ["array-like", StrOptions({"auto"})],
-    "input_noise": [Interval(Real, 0, None, closed="left")],
+    "input_noise": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
     "hidden_noise": [Interval(Real, 0, None, closed="left")],
     "generator_loss": [StrOptions({"feature_matching", "non_saturating"})],
     "unsupervised_weight": [Interval(Real, 0, None, closed="left")],

@@ -26,11 +26,15 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from skorch.history import History
 
 from ._build import brings_networks
+from ._scaling import TailLogStandardScaler
 
 FORMAT_NAME = "sgan-sklearn-model"
 FORMAT_VERSION = 1
 _METADATA, _WEIGHTS = "metadata.json", "weights.pt"
-_SCALERS = {cls.__name__: cls for cls in (MinMaxScaler, MaxAbsScaler, StandardScaler)}
+_SCALERS = {
+    cls.__name__: cls
+    for cls in (MinMaxScaler, MaxAbsScaler, StandardScaler, TailLogStandardScaler)
+}
 _NET_MODULES = ("module_", "generator_", "average_module_")
 _NET_OPTIMIZERS = ("optimizer_", "optimizer_generator_")
 _NET_COUNTERS = ("steps_per_epoch", "seed", "steps_in_fit_", "steps_done_")
@@ -137,6 +141,7 @@ def save(estimator, path, version):
             "batch_rng": net.batch_rng_.bit_generator.state,
             "batch_size": int(estimator.batch_size_),
             "label_smoothing": float(estimator.label_smoothing_),
+            "input_noise": float(estimator.input_noise_),
         },
         "history": net.history_.to_list(),
     }
@@ -257,6 +262,8 @@ def _rebuilt(from_saved_state, metadata, weights, device):
         "batch_size_": int(net_state.get("batch_size", params["batch_size"])),
         # Files written before label_smoothing="auto" existed hold a float parameter.
         "label_smoothing_": float(net_state.get("label_smoothing", params["label_smoothing"])),
+        # Files written before input_noise="auto" existed hold a float parameter.
+        "input_noise_": float(net_state.get("input_noise", params["input_noise"])),
         "transduction_": classes[weights["transduction"].numpy()],
         "label_distributions_": weights["label_distributions"].numpy(),
     }

@@ -7,10 +7,75 @@ from scipy import sparse
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from sklearn.utils.sparsefuncs import min_max_axis
 
+# A non-negative column whose largest value exceeds TAIL_RATIO times the median of its
+# non-zero values (counts, frequencies, amounts of money) is log-transformed before
+# it is standardised.
+TAIL_RATIO = 10
+
+
+class TailLogStandardScaler(StandardScaler):
+    """Standardise, after ``log1p(x / m)`` on heavy-tailed non-negative columns.
+
+    ``m`` is the column's median non-zero value. Heavy tails put most rows of such
+    a column in a sliver near zero once standardised, where the input noise hides
+    their differences; the logarithm spreads them out. Other columns are only
+    standardised; zeros stay zeros, so sparse input stays sparse.
+    """
+
+    def fit(self, X, y=None, sample_weight=None):
+        self.tail_scale_ = _tail_scales(X)
+        return super().fit(self._log(X), y, sample_weight)
+
+    def transform(self, X, copy=None):
+        logged = self._log(X)
+        # A logged array is already a copy; the caller's array is never modified.
+        return super().transform(logged, copy=copy if logged is X else False)
+
+    def inverse_transform(self, X, copy=None):
+        X = super().inverse_transform(X, copy=copy)
+        columns = self.tail_scale_ > 0
+        if sparse.issparse(X):
+            X = X.tocsr(copy=True)
+            scale = self.tail_scale_[X.indices]
+            tail = scale > 0
+            X.data[tail] = np.expm1(X.data[tail]) * scale[tail]
+        elif columns.any():
+            X = np.array(X, copy=True)
+            X[:, columns] = np.expm1(X[:, columns]) * self.tail_scale_[columns]
+        return X
+
+    def _log(self, X):
+        """``X`` with its heavy-tailed columns log-transformed, as a new array."""
+        columns = self.tail_scale_ > 0
+        if not columns.any():
+            return X
+        if sparse.issparse(X):
+            X = X.tocsr(copy=True).astype(np.float64)
+            scale = self.tail_scale_[X.indices]
+            tail = scale > 0
+            X.data[tail] = np.log1p(np.maximum(X.data[tail], 0) / scale[tail])
+            return X
+        X = np.array(X, dtype=np.float64, copy=True)
+        X[:, columns] = np.log1p(np.maximum(X[:, columns], 0) / self.tail_scale_[columns])
+        return X
+
+
+def _tail_scales(X):
+    """Per column: its median non-zero value if the column is heavy-tailed, else 0."""
+    X = X.tocsc() if sparse.issparse(X) else np.asarray(X)
+    scales = np.zeros(X.shape[1])
+    for j in range(X.shape[1]):
+        column = X[:, [j]].toarray().ravel() if sparse.issparse(X) else X[:, j]
+        non_zero = column[column != 0]
+        if non_zero.size and column.min() >= 0 and column.max() > TAIL_RATIO * np.median(non_zero):
+            scales[j] = np.median(non_zero)
+    return scales
+
+
 # Scaler for dense and for sparse input.
 _SCALINGS = {
     "minmax": (MinMaxScaler, MaxAbsScaler),
-    "standard": (StandardScaler, partial(StandardScaler, with_mean=False)),
+    "standard": (TailLogStandardScaler, partial(TailLogStandardScaler, with_mean=False)),
 }
 
 
@@ -71,10 +136,13 @@ def fitted_scaler(input_scaling, X, per_channel_shape=None):
     dense_scaler, sparse_scaler = _SCALINGS[input_scaling]
     scaler = sparse_scaler() if sparse.issparse(X) else dense_scaler()
     if per_channel_shape is not None:
+        if isinstance(scaler, TailLogStandardScaler):
+            # Pixels share their channel's statistics: no column is heavy-tailed.
+            scaler = StandardScaler(with_mean=scaler.with_mean)
         return _fit_per_channel(scaler, X, per_channel_shape)
     scaler.fit(X)
     if input_scaling == "standard":
-        _floor_scale(scaler, X)
+        _floor_scale(scaler, scaler._log(X))
     return scaler
 
 

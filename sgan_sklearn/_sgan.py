@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _build, _params, _persistence
 from ._auto import (
     _resolve_batch_size,
+    _resolve_input_noise,
     _resolve_label_smoothing,
     _resolve_layer_sizes,
     _resolve_temperature,
@@ -110,8 +111,13 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         maps, coarsest first, for the convolutional architectures). The widths
         used are in ``generator_layer_sizes_``.
 
-    input_noise : float, default=0.3
-        Standard deviation of the Gaussian noise on the discriminator's input.
+    input_noise : "auto" or float, default="auto"
+        Standard deviation of the Gaussian noise on the discriminator's scaled
+        input. ``"auto"`` uses 0.3 where the scaled rows lie as far apart as the
+        pixels of digit images do, and proportionally less where rows lie closer
+        together (few features, many rows), so that the noise does not hide the
+        gaps between classes; 0.3 for the convolutional architectures. The value
+        used is in ``input_noise_``.
 
     hidden_noise : float, default=0.5
         Standard deviation of the Gaussian noise after each of its hidden layers.
@@ -244,6 +250,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     label_smoothing_ : float
         Label smoothing of the last fit (``"auto"`` resolved).
 
+    input_noise_ : float
+        Standard deviation of the input noise (``"auto"`` resolved).
+
     temperature_ : float
         Temperature ``predict_proba`` divides the class logits by
         (``"auto"`` resolved).
@@ -344,7 +353,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         architecture="mlp",
         image_shape=None,
         generator_layer_sizes="auto",
-        input_noise=0.3,
+        input_noise="auto",
         hidden_noise=0.5,
         generator_loss="feature_matching",
         unsupervised_weight=1.0,
@@ -532,6 +541,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # A continued fit draws new noise: the same seed again would replay the
         # first epochs' noise.
         seed = torch_seed(self.random_state) + (self.n_iter_ if continuing else 0)
+        if not continuing or self.input_noise != "auto":
+            # A continued fit keeps the noise "auto" chose on the first data.
+            self.input_noise_ = _resolve_input_noise(
+                self.input_noise, data.X, seed % 2**32, self.architecture
+            )
         fork_devices = [] if device.type == "cpu" else None
         # torch's RNG and thread count are process-wide: fits in threads of one
         # process take turns here, so each stays reproducible.

@@ -1,0 +1,101 @@
+"""The rules that read the data: input noise from row spacing, logs of heavy tails."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.datasets import load_digits, make_moons
+
+import sgan_sklearn
+from sgan_sklearn import SGANClassifier
+from sgan_sklearn._auto import INPUT_NOISE
+from sgan_sklearn._scaling import TailLogStandardScaler, fitted_scaler
+from tests._helpers import TINY
+
+
+def _few_labels(y, n_per_class=3):
+    partial = np.full(len(y), -1)
+    for label in np.unique(y):
+        partial[np.flatnonzero(y == label)[:n_per_class]] = label
+    return partial
+
+
+def test_auto_input_noise_shrinks_where_rows_lie_close_together():
+    X_moons, y_moons = make_moons(300, noise=0.05, random_state=0)
+    X_digits, y_digits = load_digits(return_X_y=True)
+    moons = SGANClassifier(**TINY, random_state=0).fit(X_moons, _few_labels(y_moons))
+    digits = SGANClassifier(**TINY, random_state=0).fit(X_digits, _few_labels(y_digits))
+    assert moons.input_noise_ < INPUT_NOISE / 3
+    assert digits.input_noise_ > moons.input_noise_
+    assert moons.net_.module_.input_noise.std == pytest.approx(moons.input_noise_)
+
+
+def test_a_given_input_noise_is_used_as_is_and_auto_is_kept_by_a_continued_fit():
+    X, y = make_moons(200, noise=0.05, random_state=0)
+    y = _few_labels(y)
+    given = SGANClassifier(**TINY, input_noise=0.2, random_state=0).fit(X, y)
+    assert given.input_noise_ == 0.2
+    auto = SGANClassifier(**TINY, random_state=0).fit(X, y)
+    first = auto.input_noise_
+    auto.set_params(warm_start=True).fit(X * 10, y)
+    assert auto.input_noise_ == first
+
+
+def test_conv_keeps_the_fixed_input_noise():
+    X, y = load_digits(return_X_y=True)
+    clf = SGANClassifier(
+        architecture="conv",
+        image_shape=(1, 8, 8),
+        hidden_layer_sizes=(4, 8),
+        generator_layer_sizes=(8, 4),
+        max_epochs=1,
+        train__min_steps_per_epoch=1,
+        random_state=0,
+    ).fit(X[:100], _few_labels(y[:100]))
+    assert clf.input_noise_ == INPUT_NOISE
+
+
+def _heavy_tailed(n_rows=400, seed=0):
+    rng = np.random.default_rng(seed)
+    money = rng.lognormal(mean=3.0, sigma=2.0, size=n_rows) * (rng.random(n_rows) < 0.4)
+    return np.c_[money, rng.normal(size=n_rows), (rng.random(n_rows) < 0.1).astype(float)]
+
+
+def test_heavy_tailed_columns_are_logged_and_others_only_standardised():
+    X = _heavy_tailed()
+    before = X.copy()
+    scaler = fitted_scaler("standard", X)
+    assert isinstance(scaler, TailLogStandardScaler)
+    # Only the heavy-tailed non-negative column; not the signed one nor the binary one.
+    assert scaler.tail_scale_[0] == pytest.approx(np.median(X[X[:, 0] != 0, 0]))
+    assert np.all(scaler.tail_scale_[1:] == 0)
+    Z = scaler.transform(X)
+    np.testing.assert_array_equal(X, before)
+    # Plain standardisation leaves most rows of the tailed column in a sliver.
+    plain = (X[:, 0] - X[:, 0].mean()) / X[:, 0].std()
+    def spread(values):
+        return np.subtract(*np.percentile(values[X[:, 0] != 0], [75, 25]))
+
+    assert spread(Z[:, 0]) > 3 * spread(plain)
+    np.testing.assert_allclose(scaler.inverse_transform(Z), X, rtol=1e-9, atol=1e-9)
+
+
+def test_sparse_heavy_tails_are_logged_without_densifying():
+    X = sparse.csr_matrix(np.abs(_heavy_tailed()))
+    scaler = fitted_scaler("standard", X)
+    Z = scaler.transform(X)
+    assert sparse.issparse(Z) and Z.nnz == X.nnz
+    np.testing.assert_allclose(scaler.inverse_transform(Z).toarray(), X.toarray(), atol=1e-9)
+
+
+def test_model_file_keeps_the_tail_scaling_and_samples_come_back_in_input_units(tmp_path):
+    X = _heavy_tailed()
+    y = np.where(np.arange(len(X)) < 40, (X[:, 1] > 0).astype(int), -1)
+    clf = SGANClassifier(**TINY, random_state=0).fit(X, y)
+    assert clf.scaler_.tail_scale_[0] > 0
+    clf.save(tmp_path / "model.sgan")
+    loaded = sgan_sklearn.load(tmp_path / "model.sgan")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(loaded.scaler_.tail_scale_, clf.scaler_.tail_scale_)
+    samples = clf.sample(200, random_state=0)
+    assert samples[:, 0].min() >= 0
+    assert samples[:, 0].max() <= X[:, 0].max() * (1 + 1e-6)
