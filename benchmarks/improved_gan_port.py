@@ -36,6 +36,11 @@ random states) is written every ``--checkpoint-every`` epochs; rerunning the sam
 command continues from it exactly. Run from the repository root::
 
     python -m benchmarks.improved_gan_port --seed 0 --threads 1
+    python -m benchmarks.improved_gan_port --report
+
+``--report`` prints, for every recorded seed, the validation and test error at
+epochs 25, 50, 100, 200, 300 (those reached) beside the estimator's runs of
+``benchmarks.mnist_ceiling`` at the same epochs.
 """
 
 import argparse
@@ -111,6 +116,7 @@ class Port:
         """Logits and the last hidden layer before its noise."""
         theta, scale, bias = theta or self.theta, scale or self.scale, bias or self.bias
         h = self.noise(x, 0.3) if noise else x
+        features = None
         for i, (t, g, b) in enumerate(zip(theta, scale, bias)):
             a = h @ (t * (g / t.square().sum(0).sqrt()))
             if init:
@@ -180,7 +186,8 @@ class Port:
         scale = [*self.scale[:-1], self.avg[-1]]
         wrong = 0
         for start in range(0, len(X), 1000):
-            logits, _ = self.discriminate(X[start : start + 1000], False, False, scale, bias, theta)
+            rows = X[start : start + 1000]
+            logits, _ = self.discriminate(rows, False, False, scale, bias, theta)
             wrong += (logits.argmax(1) != y[start : start + 1000]).sum().item()
         return wrong / len(X)
 
@@ -202,6 +209,38 @@ class Port:
                 setattr(self, key, value)
 
 
+REPORT_EPOCHS = (25, 50, 100, 150, 200, 300)
+ESTIMATOR_RUNS = ("improved_gan", "large_data", "large_data_batch100")
+
+
+def _curve(path, validation_key, test_key, as_error):
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    return {
+        r["epoch"]: tuple(1 - r[k] if as_error else r[k] for k in (validation_key, test_key))
+        for r in rows
+    }
+
+
+def report():
+    curves = {}
+    for path in sorted(RESULTS_DIR.glob("improved_gan_port_seed*.jsonl")):
+        name = "port, seed " + path.stem.rsplit("seed", 1)[1]
+        curves[name] = _curve(path, "validation_error", "test_error", False)
+    for tag in ESTIMATOR_RUNS:
+        for path in sorted(RESULTS_DIR.glob(f"mnist_ceiling_{tag}_seed*.jsonl")):
+            name = f"SGANClassifier {tag}, seed " + path.stem.rsplit("seed", 1)[1]
+            curves[name] = _curve(path, "validation", "test", True)
+    print("| run | epochs run | " + " | ".join(f"epoch {e}" for e in REPORT_EPOCHS) + " |")
+    print("|---|---|" + "---|" * len(REPORT_EPOCHS))
+    for name, curve in curves.items():
+        cells = [
+            f"{100 * curve[e][0]:.2f}% / {100 * curve[e][1]:.2f}%" if e in curve else ""
+            for e in REPORT_EPOCHS
+        ]
+        print(f"| {name} | {max(curve)} | " + " | ".join(cells) + " |")
+    print("\nCells: validation error / test error.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=0)
@@ -209,7 +248,11 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--checkpoint-every", type=int, default=5)
     parser.add_argument("--data", default=str(DEFAULT_MNIST_PATH))
+    parser.add_argument("--report", action="store_true", help="only print the table")
     args = parser.parse_args()
+    if args.report:
+        report()
+        return
     torch.set_num_threads(args.threads)
 
     X, y, X_test, y_test = load(args.data)

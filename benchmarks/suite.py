@@ -184,7 +184,8 @@ def fit_baseline(name, X, y_partial, seed):
 def cell_data(data, level, draw, seed, data_dir):
     loader, _ = DATASETS[data]
     X, y = loader(data_dir, seed)
-    return np.asarray(X, dtype=np.float64), np.asarray(y), draw_labels(np.asarray(y), level, draw, seed)
+    y = np.asarray(y)
+    return np.asarray(X, dtype=np.float64), y, draw_labels(y, level, draw, seed)
 
 
 def score(model, X, y, y_partial):
@@ -346,7 +347,8 @@ def report(config, datasets):
             f"\nCells: {summary['cells']}; SGAN within 1 point of the best labeled-only "
             f"baseline: {summary['no_harm']}; ahead of the best semi-supervised baseline: "
             f"{summary['lead']}; entropy ranks errors at least as well as LabelSpreading "
-            f"(knn) on {summary['auc_ok']} of {summary['auc_cells']} cells with 5 labels per class."
+            f"(knn) on {summary['auc_ok']} of {summary['auc_cells']} cells with 5 labels "
+            "per class."
         )
         print(
             "Mean rank over the cells (1 = most accurate): "

@@ -5,8 +5,9 @@ import copy
 
 import numpy as np
 import torch
+from scipy import sparse
 
-from ._auto import _resolve_steps_per_epoch
+from ._auto import _resolve_layer_sizes, _resolve_steps_per_epoch
 from ._callbacks import cloned_callbacks
 from ._conv import ConvDiscriminator, ConvGenerator, OriginalDiscriminator, OriginalGenerator
 from ._modules import Discriminator, Generator
@@ -14,12 +15,14 @@ from ._net import SGANNet, rows_to_tensor
 from ._params import (
     BUILT_IN_NETWORK_DEFAULTS,
     built_or_given,
+    check_image_shape,
+    check_original_layer_sizes,
     optimizer_settings,
     prefixed,
     training_settings,
 )
 from ._precision import training_dtype
-from ._scaling import feature_bounds, scaling_of
+from ._scaling import feature_bounds, fitted_scaler, scaling_of
 
 # Networks per architecture: (discriminator, generator).
 NETWORKS = {
@@ -322,3 +325,24 @@ def apply_params_to_net(estimator, n_rows):
     net.criterion_.label_smoothing = net.criterion__label_smoothing = estimator.label_smoothing_
     vars(net).update(settings)
     net.initialize_callbacks()
+
+
+def fitted_shapes_and_scaler(estimator, X, classes, hidden_sizes, generator_sizes):
+    """Fitted attributes of a new fit: resolved network shapes, classes and scaler."""
+    architecture = estimator.architecture
+    hidden = _resolve_layer_sizes("hidden_layer_sizes", hidden_sizes, *X.shape, architecture)
+    generator = _resolve_layer_sizes(
+        "generator_layer_sizes", generator_sizes, *X.shape, architecture
+    )
+    check_original_layer_sizes(architecture, hidden, generator)
+    image_shape = check_image_shape(
+        architecture, estimator.image_shape, X.shape[1], sparse.issparse(X), hidden
+    )
+    per_channel = image_shape if architecture != "mlp" else None
+    return {
+        "hidden_layer_sizes_": hidden,
+        "generator_layer_sizes_": generator,
+        "image_shape_": image_shape,
+        "classes_": classes,
+        "scaler_": fitted_scaler(estimator.input_scaling, X, per_channel),
+    }

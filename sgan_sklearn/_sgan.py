@@ -14,7 +14,6 @@ from numbers import Integral
 import numpy as np
 import sklearn
 import torch
-from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
@@ -27,7 +26,6 @@ from ._auto import (
     _resolve_batch_size,
     _resolve_input_noise,
     _resolve_label_smoothing,
-    _resolve_layer_sizes,
     _resolve_temperature,
 )
 from ._inference import (
@@ -39,7 +37,7 @@ from ._inference import (
 )
 from ._labels import encode_labels, labeled_mask
 from ._net import SemiSupervisedData
-from ._scaling import fitted_scaler, scaled
+from ._scaling import scaled
 
 __all__ = ["SGANClassifier", "load"]
 
@@ -113,11 +111,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     input_noise : "auto" or float, default="auto"
         Standard deviation of the Gaussian noise on the discriminator's scaled
-        input. ``"auto"`` uses 0.3 where the scaled rows lie as far apart as the
-        pixels of digit images do, and proportionally less where rows lie closer
-        together (few features, many rows), so that the noise does not hide the
-        gaps between classes; 0.3 for the convolutional architectures. The value
-        used is in ``input_noise_``.
+        input. ``"auto"``: 0.3, less where the scaled rows lie closer together
+        than digit images' pixels; the value used is in ``input_noise_``.
 
     hidden_noise : float, default=0.5
         Standard deviation of the Gaussian noise after each of its hidden layers.
@@ -535,7 +530,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # labels reached the threshold trains without smoothing from then on.
         self.label_smoothing_ = _resolve_label_smoothing(self.label_smoothing, fewest_labels)
         if not continuing:
-            self._fit_shapes_and_scaler(X, classes, hidden_sizes, generator_sizes)
+            vars(self).update(
+                _build.fitted_shapes_and_scaler(self, X, classes, hidden_sizes, generator_sizes)
+            )
         data = SemiSupervisedData(scaled(self.scaler_, X), labeled_rows, codes)
 
         # A continued fit draws new noise: the same seed again would replay the
@@ -570,28 +567,6 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.label_distributions_ = self._proba_of_scaled(data.X)
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
         return self
-
-    def _fit_shapes_and_scaler(self, X, classes, hidden_sizes, generator_sizes):
-        """The networks' resolved shapes, the classes and the fitted scaler of a new fit."""
-        self.hidden_layer_sizes_ = _resolve_layer_sizes(
-            "hidden_layer_sizes", hidden_sizes, *X.shape, self.architecture
-        )
-        self.generator_layer_sizes_ = _resolve_layer_sizes(
-            "generator_layer_sizes", generator_sizes, *X.shape, self.architecture
-        )
-        _params.check_original_layer_sizes(
-            self.architecture, self.hidden_layer_sizes_, self.generator_layer_sizes_
-        )
-        self.image_shape_ = _params.check_image_shape(
-            self.architecture,
-            self.image_shape,
-            X.shape[1],
-            sparse.issparse(X),
-            self.hidden_layer_sizes_,
-        )
-        self.classes_ = classes
-        per_channel = self.image_shape_ if self.architecture != "mlp" else None
-        self.scaler_ = fitted_scaler(self.input_scaling, X, per_channel)
 
     def _warn_about_termination(self):
         if self.termination_condition_ == "diverged":
