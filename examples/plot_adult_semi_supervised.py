@@ -136,10 +136,8 @@ models = {
         max_epochs=10,
         batch_size=100,
         input_scaling=None,
-        # input_noise stays at its default of 0.3. On this standardised input 1.0 scored about
-        # 2 points higher on adult.test (3 seeds), but cross-validation on 300 labels cannot
-        # confirm it (docs/benchmarks.md, Adult section), and choosing it from the test
-        # rows would leak them.
+        # input_noise stays at its default, "auto". Choosing it from the test rows would
+        # leak them; cross-validation on the labeled rows is the honest way to tune it.
         # Networks this small run no faster on several threads, and one thread leaves the
         # other cores free for the other models.
         n_threads=1,
