@@ -85,6 +85,7 @@ NARRATIVE_PAGES = [
     "benchmarks",
     "reliability",
     "changes",
+    "design",
 ]
 html_sidebars = {page: [] for page in NARRATIVE_PAGES}
 html_sidebars["auto_examples/*"] = []
