@@ -20,7 +20,6 @@ run cut short keeps what it measured) and, with ``--report``, draws
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -90,10 +89,6 @@ def run(args):
             write_json(summary, SUMMARY)
             entry["baseline"] = sgan_curve(
                 baseline, seed, args.threads, args.data, "before", args.baseline_epochs
-            )
-            shutil.copy(
-                baseline / "benchmarks" / "results" / f"mnist_sgan_before_seed{seed}.json",
-                RESULTS_DIR / f"mnist_sgan_before_seed{seed}.json",
             )
             write_json(summary, SUMMARY)
 
