@@ -7,6 +7,8 @@ from scipy import sparse
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from sklearn.utils.sparsefuncs import min_max_axis
 
+from ._auto import WIDE_INPUT
+
 # A non-negative column whose largest value exceeds TAIL_RATIO times the median of its
 # non-zero values (counts, frequencies, amounts of money) is log-transformed before
 # it is standardised.
@@ -90,6 +92,15 @@ def feature_bounds(X):
 RANGE_FRACTION = 1 / 6
 
 
+def _floor_scale_shared(scaler):
+    """Never divide a feature by less than the root-mean-square feature scale.
+
+    For wide inputs (images given as rows), whose features share their units:
+    a rarely lit border pixel keeps the typical magnitude.
+    """
+    scaler.scale_ = np.maximum(scaler.scale_, np.sqrt(np.mean(scaler.scale_**2)))
+
+
 def _floor_scale(scaler, X):
     """Never divide a feature by less than a sixth of its range.
 
@@ -135,13 +146,16 @@ def fitted_scaler(input_scaling, X, per_channel_shape=None):
         return None
     dense_scaler, sparse_scaler = _SCALINGS[input_scaling]
     scaler = sparse_scaler() if sparse.issparse(X) else dense_scaler()
+    wide = X.shape[1] >= WIDE_INPUT
+    if isinstance(scaler, TailLogStandardScaler) and (wide or per_channel_shape is not None):
+        # Pixels share their units: no column is heavy-tailed.
+        scaler = StandardScaler(with_mean=scaler.with_mean)
     if per_channel_shape is not None:
-        if isinstance(scaler, TailLogStandardScaler):
-            # Pixels share their channel's statistics: no column is heavy-tailed.
-            scaler = StandardScaler(with_mean=scaler.with_mean)
         return _fit_per_channel(scaler, X, per_channel_shape)
     scaler.fit(X)
-    if input_scaling == "standard":
+    if input_scaling == "standard" and wide:
+        _floor_scale_shared(scaler)
+    elif input_scaling == "standard":
         _floor_scale(scaler, scaler._log(X))
     return scaler
 

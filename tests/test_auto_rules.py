@@ -99,3 +99,16 @@ def test_model_file_keeps_the_tail_scaling_and_samples_come_back_in_input_units(
     samples = clf.sample(200, random_state=0)
     assert samples[:, 0].min() >= 0
     assert samples[:, 0].max() <= X[:, 0].max() * (1 + 1e-6)
+
+
+def test_wide_inputs_share_one_scale_floor_as_pixels_do():
+    rng = np.random.default_rng(0)
+    X = (rng.random((300, 300)) < 0.3) * rng.random((300, 300))
+    X[:, :10] = (rng.random((300, 10)) < 0.01) * 1.0  # rarely lit "border pixels"
+    scaler = fitted_scaler("standard", X)
+    assert not isinstance(scaler, TailLogStandardScaler)
+    typical = np.sqrt(np.mean(X.std(axis=0) ** 2))
+    np.testing.assert_allclose(scaler.scale_[:10], typical)
+    # Narrower inputs floor each column at a sixth of its own range instead.
+    narrow = fitted_scaler("standard", X[:, :200])
+    np.testing.assert_allclose(narrow.scale_[:10], 1 / 6)
