@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from sgan_sklearn._labels import UNLABELED
 from benchmarks._datasets import load_mnist
+from sgan_sklearn._labels import UNLABELED
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MNIST_PATH = REPO_ROOT.parent / "shared" / "data" / "mnist"

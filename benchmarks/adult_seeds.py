@@ -42,8 +42,8 @@ from benchmarks._common import (
     machine_description,
     write_json,
 )
-from sgan_sklearn import SGANClassifier
 from benchmarks._datasets import load_adult
+from sgan_sklearn import SGANClassifier
 from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
 
 N_LABELED, N_ROWS = 300, 5_000

@@ -37,8 +37,8 @@ from benchmarks._common import (
     mnist_100_split,
     write_json,
 )
-from sgan_sklearn import SGANClassifier
 from benchmarks._datasets import load_letter
+from sgan_sklearn import SGANClassifier
 
 DEFAULT_LETTER_PATH = REPO_ROOT.parent / "shared" / "data" / "letter"
 

@@ -49,8 +49,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 
-from sgan_sklearn import SGANClassifier
 from benchmarks._datasets import load_adult
+from sgan_sklearn import SGANClassifier
 from sgan_sklearn.model_selection import SemiSupervisedStratifiedKFold, labeled_scorer
 
 
