@@ -39,6 +39,7 @@ skips the fits already there)::
 """
 
 import argparse
+import functools
 import json
 import subprocess
 import time
@@ -63,6 +64,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 
 from benchmarks._calibration_metrics import calibration_metrics
+from benchmarks.letter import letter_train_test
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "benchmarks" / "results" / "suite.jsonl"
@@ -81,14 +83,15 @@ LABELED_ONLY = BASELINES[3:]
 CONFIGS = {"defaults": {}}
 
 
-def _table_file(path, delimiter=","):
-    return np.loadtxt(path, delimiter=delimiter)
+@functools.lru_cache(maxsize=1)
+def _read_adult(folder):
+    from benchmarks._datasets import load_adult
+
+    return load_adult(folder)
 
 
 def _adult(data_dir, seed):
-    from benchmarks._datasets import load_adult
-
-    adult = load_adult(Path(data_dir) / "adult")
+    adult = _read_adult(Path(data_dir) / "adult")
     rows = np.random.default_rng(seed).choice(len(adult.frame_train), 5_000, replace=False)
     frame = adult.frame_train.iloc[rows]
     numeric = frame.select_dtypes("number")
@@ -99,20 +102,20 @@ def _adult(data_dir, seed):
 
 
 def _letter(data_dir, seed):
-    raw = np.loadtxt(
-        Path(data_dir) / "letter" / "letter-recognition.data", delimiter=",", dtype=str
-    )[:16_000]
-    return raw[:, 1:].astype(np.float64), np.searchsorted(np.unique(raw[:, 0]), raw[:, 0])
+    X_train, y_train, _, _ = letter_train_test(Path(data_dir) / "letter")
+    return X_train, y_train
 
 
 def _spambase(data_dir, seed):
-    data = _table_file(Path(data_dir) / "spambase" / "spambase.data")
+    data = np.loadtxt(Path(data_dir) / "spambase" / "spambase.data", delimiter=",")
     return data[:, :-1], data[:, -1].astype(np.int64)
 
 
 def _pendigits(data_dir, seed):
     folder = Path(data_dir) / "pendigits"
-    data = np.vstack([_table_file(folder / name) for name in ("pendigits.tra", "pendigits.tes")])
+    files = ("pendigits.tra", "pendigits.tes")
+    parts = [np.loadtxt(folder / name, delimiter=",") for name in files]
+    data = np.vstack(parts)
     return data[:, :-1], data[:, -1].astype(np.int64)
 
 
@@ -277,9 +280,19 @@ def run(models, config, tag, datasets, seeds, data_dir):
                 )
 
 
-def _mean(rows, key):
-    values = [r[key] for r in rows if r[key] is not None]
-    return float(np.mean(values)) if values else float("nan")
+def _by_cell(rows, config, datasets):
+    """``{cell: {model: rows}}`` for the cells where the SGAN and every baseline have rows."""
+    names = ["sgan", *BASELINES]
+    grouped = {}
+    for r in rows:
+        if r["config"] == (config if r["model"] == "sgan" else ""):
+            cell = (r["data"], r["level"], r["draw"])
+            grouped.setdefault(cell, {}).setdefault(r["model"], []).append(r)
+    return {
+        cell: grouped[cell]
+        for cell in cells(datasets)
+        if all(name in grouped.get(cell, {}) for name in names)
+    }
 
 
 def report(config, datasets):
@@ -291,80 +304,41 @@ def report(config, datasets):
         + " |"
     )
     print("|---|---|---|" + "---|" * len(names))
-    summary = {"no_harm": 0, "lead": 0, "cells": 0, "ranks": [], "auc_ok": 0, "auc_cells": 0}
-    for data, level, draw in cells(datasets):
-        means, spreads, aucs = {}, {}, {}
-        for name in names:
-            mine = [
-                r
-                for r in rows
-                if r["model"] == name
-                and r["config"] == (config if name == "sgan" else "")
-                and (r["data"], r["level"], r["draw"]) == (data, level, draw)
-            ]
-            if mine:
-                accuracies = [r["accuracy"] for r in mine]
-                means[name] = float(np.mean(accuracies))
-                spreads[name] = (min(accuracies), max(accuracies), len(mine))
-                aucs[name] = _mean(mine, "entropy_auc")
-        if "sgan" not in means or len(means) < len(names):
-            continue
-        best_labeled = max(means[n] for n in LABELED_ONLY)
-        best_semi = max(means[n] for n in SEMI_SUPERVISED)
-        summary["cells"] += 1
-        summary["no_harm"] += means["sgan"] >= best_labeled - 0.01
-        summary["lead"] += means["sgan"] > best_semi
-        summary["ranks"].append(rankdata([-means[n] for n in names])[0])
+    complete = _by_cell(rows, config, datasets)
+    no_harm = lead = auc_ok = auc_cells = 0
+    ranks = []
+    for (data, level, draw), found in complete.items():
+        accuracies = {name: [r["accuracy"] for r in found[name]] for name in names}
+        means = {name: float(np.mean(values)) for name, values in accuracies.items()}
+        no_harm += means["sgan"] >= max(means[n] for n in LABELED_ONLY) - 0.01
+        lead += means["sgan"] > max(means[n] for n in SEMI_SUPERVISED)
+        ranks.append(rankdata([-means[n] for n in names]))
         if level == 5 and draw == "per_class":
-            summary["auc_cells"] += 1
-            summary["auc_ok"] += aucs["sgan"] >= aucs["label_spreading_knn"] - 1e-9
-        cells_text = []
+            aucs = {
+                name: np.nanmean([np.nan if r["entropy_auc"] is None else r["entropy_auc"]
+                                  for r in found[name]])
+                for name in ("sgan", "label_spreading_knn")
+            }  # fmt: skip
+            auc_cells += 1
+            auc_ok += aucs["sgan"] >= aucs["label_spreading_knn"] - 1e-9
+        texts = []
         for name in names:
-            low, high, n = spreads[name]
-            text = f"{means[name]:.3f} ({low:.3f}-{high:.3f})"
-            if means[name] == max(means.values()):
-                text = f"**{text}**"
-            cells_text.append(text)
-        print(f"| {data} | {level} | {draw} | " + " | ".join(cells_text) + " |")
-    if summary["cells"]:
-        mean_ranks = {
-            name: float(
-                np.mean(
-                    [
-                        rankdata(
-                            [-_cell_mean(rows, n, config, cell) for n in names]
-                        )[names.index(name)]
-                        for cell in cells(datasets)
-                        if all(
-                            not np.isnan(_cell_mean(rows, n, config, cell)) for n in names
-                        )
-                    ]
-                )
-            )
-            for name in names
-        }
-        print(
-            f"\nCells: {summary['cells']}; SGAN within 1 point of the best labeled-only "
-            f"baseline: {summary['no_harm']}; ahead of the best semi-supervised baseline: "
-            f"{summary['lead']}; entropy ranks errors at least as well as LabelSpreading "
-            f"(knn) on {summary['auc_ok']} of {summary['auc_cells']} cells with 5 labels "
-            "per class."
-        )
-        print(
-            "Mean rank over the cells (1 = most accurate): "
-            + ", ".join(f"{n} {r:.2f}" for n, r in sorted(mean_ranks.items(), key=lambda x: x[1]))
-        )
-
-
-def _cell_mean(rows, name, config, cell):
-    mine = [
-        r["accuracy"]
-        for r in rows
-        if r["model"] == name
-        and r["config"] == (config if name == "sgan" else "")
-        and (r["data"], r["level"], r["draw"]) == cell
-    ]
-    return float(np.mean(mine)) if mine else float("nan")
+            text = f"{means[name]:.3f} ({min(accuracies[name]):.3f}-{max(accuracies[name]):.3f})"
+            texts.append(f"**{text}**" if means[name] == max(means.values()) else text)
+        print(f"| {data} | {level} | {draw} | " + " | ".join(texts) + " |")
+    if not complete:
+        return
+    mean_ranks = dict(zip(names, np.mean(ranks, axis=0)))
+    print(
+        f"\nCells: {len(complete)}; SGAN within 1 point of the best labeled-only "
+        f"baseline: {no_harm}; ahead of the best semi-supervised baseline: {lead}; "
+        "entropy ranks errors at least as well as LabelSpreading (knn) on "
+        f"{auc_ok} of {auc_cells} cells with 5 labels per class."
+    )
+    print(
+        "Mean rank over the cells (1 = most accurate): "
+        + ", ".join(f"{n} {r:.2f}" for n, r in sorted(mean_ranks.items(), key=lambda x: x[1]))
+    )
 
 
 def main():

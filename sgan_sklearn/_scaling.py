@@ -35,19 +35,19 @@ class TailLogStandardScaler(StandardScaler):
 
     def inverse_transform(self, X, copy=None):
         X = super().inverse_transform(X, copy=copy)
-        columns = self.tail_scale_ > 0
-        if sparse.issparse(X):
-            X = X.tocsr(copy=True)
-            scale = self.tail_scale_[X.indices]
-            tail = scale > 0
-            X.data[tail] = np.expm1(X.data[tail]) * scale[tail]
-        elif columns.any():
-            X = np.array(X, copy=True)
-            X[:, columns] = np.expm1(X[:, columns]) * self.tail_scale_[columns]
-        return X
+        return self._on_tail_columns(X, lambda values, scale: np.expm1(values) * scale)
 
     def _log(self, X):
-        """``X`` with its heavy-tailed columns log-transformed, as a new array."""
+        """``X`` with its heavy-tailed columns log-transformed (a new array if any)."""
+        return self._on_tail_columns(
+            X, lambda values, scale: np.log1p(np.maximum(values, 0) / scale)
+        )
+
+    def _on_tail_columns(self, X, function):
+        """A float64 copy of ``X`` with ``function(values, scale)`` on its tailed columns.
+
+        ``X`` itself where no column is heavy-tailed.
+        """
         columns = self.tail_scale_ > 0
         if not columns.any():
             return X
@@ -55,10 +55,10 @@ class TailLogStandardScaler(StandardScaler):
             X = X.tocsr(copy=True).astype(np.float64)
             scale = self.tail_scale_[X.indices]
             tail = scale > 0
-            X.data[tail] = np.log1p(np.maximum(X.data[tail], 0) / scale[tail])
+            X.data[tail] = function(X.data[tail], scale[tail])
             return X
         X = np.array(X, dtype=np.float64, copy=True)
-        X[:, columns] = np.log1p(np.maximum(X[:, columns], 0) / self.tail_scale_[columns])
+        X[:, columns] = function(X[:, columns], self.tail_scale_[columns])
         return X
 
 

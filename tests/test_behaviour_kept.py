@@ -15,41 +15,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from sklearn.datasets import load_digits, load_iris
 
 import sgan_sklearn
 from sgan_sklearn import SGANClassifier
+from tests.data.make_reference_predictions import DATA
 from tests.test_own_networks import PlainGenerator, TwoLayerDiscriminator
 
+# DATA: the data the references were recorded on, from the script that recorded them.
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REFERENCE = np.load(DATA_DIR / "reference_proba.npz")
 REFIT_FILE = DATA_DIR / "reference_refit_proba.npz"
 CONTINUED = {"mlp_small_blobs": "warm_start", "research": "research_warm_start"}
 
 
-def iris():
-    X, y = load_iris(return_X_y=True)
-    y = y.copy()
-    y[np.random.default_rng(0).random(len(y)) > 0.3] = -1
-    return X, y
-
-
-def blobs():
-    rng = np.random.default_rng(0)
-    y = np.arange(60) % 3
-    X = rng.normal(size=(60, 4)) + 3.0 * y[:, None]
-    y[::2] = -1
-    return X, y
-
-
-def digits():
-    X, y = load_digits(return_X_y=True)
-    X, y = X[:120], y[:120].copy()
-    y[np.arange(len(y)) % 3 != 0] = -1
-    return X, y
-
-
-DATA = {"iris": iris, "blobs": blobs, "digits": digits}
 SMALL = dict(
     hidden_layer_sizes=(16, 16),
     generator_layer_sizes=(16,),
