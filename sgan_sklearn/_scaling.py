@@ -102,16 +102,35 @@ def _floor_scale_shared(scaler):
 
 
 def _floor_scale(scaler, X):
-    """Never divide a feature by less than a sixth of its range.
+    """Never divide a feature by less than a sixth of its range; two-valued ones by it.
 
     Plain standardisation blows rare features up (an MNIST border pixel with
-    standard deviation 0.01, or a one-hot column that is rarely 1, becomes
-    values near 100); with the floor a rare value lands at most about 6 from
-    the mean. The floor is each feature's own, so features in large units do not
-    squash the others (as a floor shared by all features would).
+    standard deviation 0.01 becomes values near 100); with the floor a rare value
+    lands at most about 6 from the mean. The floor is each feature's own, so
+    features in large units do not squash the others (as a floor shared by all
+    features would). A two-valued feature (a flag, a one-hot category) is divided
+    by the gap between its values, so they lie one apart: standardised, a rare
+    category would stand several times farther out than the common ones and
+    single out the few labeled rows that have it.
     """
     low, high = feature_bounds(X)
-    scaler.scale_ = np.maximum(scaler.scale_, RANGE_FRACTION * (high - low))
+    spread = high - low
+    scaler.scale_ = np.maximum(scaler.scale_, RANGE_FRACTION * spread)
+    two_valued = _two_valued(X, low, high) & (spread > 0)
+    scaler.scale_[two_valued] = spread[two_valued]
+
+
+def _two_valued(X, low, high):
+    """Per feature: whether every value is the feature's minimum or its maximum."""
+    if not sparse.issparse(X):
+        return ((X == low) | (X == high)).all(axis=0)
+    X = X.tocsr()
+    columns = X.indices
+    other = (X.data != low[columns]) & (X.data != high[columns])
+    stored = np.bincount(columns, minlength=X.shape[1])
+    # Rows that store nothing hold a zero, which must then be one of the two values.
+    zeros_fit = (stored == X.shape[0]) | (low == 0) | (high == 0)
+    return (np.bincount(columns[other], minlength=X.shape[1]) == 0) & zeros_fit
 
 
 def _fit_per_channel(scaler, X, image_shape):

@@ -162,7 +162,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     input_scaling : {"standard", "minmax"} or None, default="standard"
         How features are scaled before the networks see them: standardised
         (each divided by its standard deviation, or by a sixth of its range where
-        that is larger, so that rare values are not blown up; heavy-tailed
+        that is larger, so that rare values are not blown up; two-valued
+        columns by the gap between their values; heavy-tailed
         non-negative columns log-transformed first; inputs of 256 features or
         more, as pixels, floored at the typical scale instead), mapped to
         [0, 1] (max-abs for sparse input), or used as they are (None).

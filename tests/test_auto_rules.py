@@ -1,4 +1,5 @@
-"""The rules that read the data: input noise from row spacing, logs of heavy tails."""
+"""The rules that read the data: input noise from row spacing, logs of heavy tails,
+two-valued columns kept one apart."""
 
 import numpy as np
 import pytest
@@ -110,5 +111,43 @@ def test_wide_inputs_share_one_scale_floor_as_pixels_do():
     typical = np.sqrt(np.mean(X.std(axis=0) ** 2))
     np.testing.assert_allclose(scaler.scale_[:10], typical)
     # Narrower inputs floor each column at a sixth of its own range instead.
+    X[:5, :10] = 0.5  # a third value: no longer two-valued
     narrow = fitted_scaler("standard", X[:, :200])
     np.testing.assert_allclose(narrow.scale_[:10], 1 / 6)
+
+
+def _with_flags(n_rows=400, seed=0):
+    """A numeric column, a rare one-hot column, a common flag in other units, a constant."""
+    rng = np.random.default_rng(seed)
+    return np.c_[
+        rng.normal(size=n_rows),
+        (rng.random(n_rows) < 0.02).astype(float),
+        np.where(rng.random(n_rows) < 0.5, 3.0, 7.0),
+        np.ones(n_rows),
+    ]
+
+
+def test_two_valued_columns_are_centred_with_their_values_one_apart():
+    X = _with_flags()
+    Z = fitted_scaler("standard", X).transform(X)
+    for j in (1, 2):
+        np.testing.assert_allclose(np.ptp(Z[:, j]), 1.0)
+        assert abs(Z[:, j].mean()) < 1e-9
+    # A rare category, standardised, would stand about 7 from the common value.
+    assert np.abs(Z[:, 1]).max() < 1
+    alone = fitted_scaler("standard", X[:, :1]).transform(X[:, :1])
+    np.testing.assert_allclose(Z[:, 0], alone[:, 0])
+    assert np.all(Z[:, 3] == 0)
+
+
+def test_sparse_and_dense_inputs_find_the_same_two_valued_columns():
+    X = np.abs(_with_flags())
+    X[:, 2] -= 3.0  # values 0 and 4: zeros are one of the two
+    X[:3, 0] = 0.0
+    dense = fitted_scaler("standard", X)
+    sparse_scaler = fitted_scaler("standard", sparse.csr_matrix(X))
+    np.testing.assert_allclose(sparse_scaler.scale_, dense.scale_)
+    np.testing.assert_allclose(dense.scale_[1:3], [1.0, 4.0])
+    # Three values (0 and two others) are not two-valued.
+    X[:5, 2] = 2.0
+    assert fitted_scaler("standard", sparse.csr_matrix(X)).scale_[2] != 4.0
