@@ -126,6 +126,10 @@ CONFIGURATIONS = {
     # epoch (the Improved-GAN budget is 180,000 steps of 100, the large-data settings'
     # 300 epochs 90,000 of 200).
     "large_data_batch100": {**LARGE_DATA, "batch_size": 100},
+    # Without the catch-up generator steps (extra generator steps while the
+    # discriminator's unsupervised loss is low), which the script does not have.
+    "improved_gan_no_catch_up": {**IMPROVED_GAN, "train__catch_up_steps": 0},
+    "large_data_no_catch_up": {**LARGE_DATA, "train__catch_up_steps": 0},
 }
 N_VALIDATION = 10_000
 FULL_BUDGET = 300
