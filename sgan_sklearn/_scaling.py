@@ -21,12 +21,16 @@ class TailLogStandardScaler(StandardScaler):
     ``m`` is the column's median non-zero value. Heavy tails put most rows of such
     a column in a sliver near zero once standardised, where the input noise hides
     their differences; the logarithm spreads them out. Other columns are only
-    standardised; zeros stay zeros, so sparse input stays sparse.
+    standardised; zeros stay zeros, so sparse input stays sparse. Scales are
+    floored as :func:`_floor_scale` says.
     """
 
     def fit(self, X, y=None, sample_weight=None):
         self.tail_scale_ = _tail_scales(X)
-        return super().fit(self._log(X), y, sample_weight)
+        logged = self._log(X)
+        super().fit(logged, y, sample_weight)
+        _floor_scale(self, logged)
+        return self
 
     def transform(self, X, copy=None):
         logged = self._log(X)
@@ -174,8 +178,6 @@ def fitted_scaler(input_scaling, X, per_channel_shape=None):
     scaler.fit(X)
     if input_scaling == "standard" and wide:
         _floor_scale_shared(scaler)
-    elif input_scaling == "standard":
-        _floor_scale(scaler, scaler._log(X))
     return scaler
 
 
