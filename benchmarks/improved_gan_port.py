@@ -210,7 +210,14 @@ class Port:
 
 
 REPORT_EPOCHS = (25, 50, 100, 150, 200, 300)
-ESTIMATOR_RUNS = ("improved_gan", "large_data", "large_data_batch100")
+ESTIMATOR_RUNS = (
+    "improved_gan",
+    "large_data",
+    "large_data_batch100",
+    # 150-epoch runs with and without the catch-up generator steps, side by side.
+    "improved_gan_e150",
+    "improved_gan_no_catch_up_e150",
+)
 
 
 def _curve(path, validation_key, test_key, as_error):
