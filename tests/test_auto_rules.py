@@ -73,6 +73,7 @@ def test_heavy_tailed_columns_are_logged_and_others_only_standardised():
     np.testing.assert_array_equal(X, before)
     # Plain standardisation leaves most rows of the tailed column in a sliver.
     plain = (X[:, 0] - X[:, 0].mean()) / X[:, 0].std()
+
     def spread(values):
         return np.subtract(*np.percentile(values[X[:, 0] != 0], [75, 25]))
 

@@ -302,6 +302,7 @@ def write_adult(folder, data=ADULT_DATA, test=ADULT_TEST):
 
 def test_load_adult_synthetic(tmp_path):
     import pandas as pd
+
     write_adult(tmp_path)
 
     adult = load_adult(tmp_path)

@@ -74,6 +74,7 @@ def test_grid_search_on_loky_processes_matches_sequential(digits, sequential_sea
 @pytest.fixture(scope="module")
 def dask_client():
     import distributed
+
     # Worker processes, not threads: torch's default random generator and thread count are
     # process-wide, so two fits sharing a process would interleave their random draws.
     with (

@@ -369,9 +369,9 @@ def test_adam_betas_reach_each_optimizer(iris):
     first = clf.predict_proba(X)
     # Changed on a warm-started fit, as in the Bad GAN recipe: the generator's
     # first moment off, a slower second moment for both players.
-    clf.set_params(
-        optimizer__betas=(0.5, 0.9999), generator_optimizer__betas=(0.0, 0.9999)
-    ).fit(X, y)
+    clf.set_params(optimizer__betas=(0.5, 0.9999), generator_optimizer__betas=(0.0, 0.9999)).fit(
+        X, y
+    )
     assert clf.net_.optimizer_.param_groups[0]["betas"] == (0.5, 0.9999)
     assert clf.net_.optimizer_generator_.param_groups[0]["betas"] == (0.0, 0.9999)
     # A fresh fit builds the optimizers with them, and they change the training.
