@@ -86,7 +86,13 @@ def time_skorch_loop(net, data, steps):
 def _batches(net, data, steps):
     return list(
         GANBatches(
-            data, net.batch_size, net.labeled_batch_size, steps, np.random.default_rng(0), "cpu"
+            data,
+            net.batch_size,
+            net.labeled_batch_size,
+            steps,
+            np.random.default_rng(0),
+            "cpu",
+            net.neighbors_ if net.neighbor_weight else None,
         )
     )
 
@@ -95,7 +101,13 @@ def time_bare_loop(net, data, steps):
     # Batches are drawn inside the timed loop, as in skorch's, so that the
     # difference between the two loops is skorch's plumbing alone.
     batches = GANBatches(
-        data, net.batch_size, net.labeled_batch_size, steps, np.random.default_rng(0), "cpu"
+        data,
+        net.batch_size,
+        net.labeled_batch_size,
+        steps,
+        np.random.default_rng(0),
+        "cpu",
+        net.neighbors_ if net.neighbor_weight else None,
     )
     net.history.new_epoch()
     start = time.perf_counter()

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from scipy import sparse
 
-from ._auto import _resolve_layer_sizes, _resolve_steps_per_epoch
+from ._auto import _resolve_layer_sizes, _resolve_neighbor_weight, _resolve_steps_per_epoch
 from ._callbacks import cloned_callbacks
 from ._conv import ConvDiscriminator, ConvGenerator, OriginalDiscriminator, OriginalGenerator
 from ._modules import Discriminator, Generator
@@ -64,6 +64,11 @@ def _net_settings(estimator, n_rows):
     steps = steps_per_epoch(estimator, n_rows)
     return {
         **{k: v for k, v in training.items() if k not in _EPOCH_SETTINGS},
+        "neighbor_weight": _resolve_neighbor_weight(
+            training["neighbor_weight"],
+            estimator.n_features_in_,
+            "custom" if brings_networks(estimator) else estimator.architecture,
+        ),
         **{f"optimizer__{k}": v for k, v in discriminator_optimizer.items()},
         **{f"generator_optimizer__{k}": v for k, v in generator_optimizer.items()},
         "lr": estimator.learning_rate,

@@ -19,6 +19,7 @@ from skorch.callbacks import EarlyStopping, EpochTimer, PassthroughScoring, Prin
 from skorch.utils import TeeGenerator
 from torch.nn import functional as F
 
+from ._auto import N_NEIGHBORS, nearest_rows
 from ._modules import Discriminator, ExponentialAverage
 
 
@@ -82,14 +83,15 @@ class _Cycler:
 class GANBatches:
     """One epoch of training batches.
 
-    Each batch is ``(x_unlabeled, x_labeled, y_labeled, x_unlabeled_2)``: an
-    unlabeled batch drawn from all rows (labeled rows count as unlabeled too), a
-    batch of labeled rows cycled so that every step sees labels even when there
-    are only a handful, and a second, independent batch of rows for the
-    generator's feature matching.
+    Each batch is ``(x_unlabeled, x_labeled, y_labeled, x_unlabeled_2,
+    x_neighbors)``: an unlabeled batch drawn from all rows (labeled rows count as
+    unlabeled too), a batch of labeled rows cycled so that every step sees labels
+    even when there are only a handful, a second, independent batch of rows for
+    the generator's feature matching, and for each row of the unlabeled batch one
+    of its ``neighbors`` drawn at random (``None`` without ``neighbors``).
     """
 
-    def __init__(self, data, batch_size, labeled_batch_size, n_steps, rng, device):
+    def __init__(self, data, batch_size, labeled_batch_size, n_steps, rng, device, neighbors=None):
         self.data = data
         self.batch_size = min(batch_size, data.X.shape[0])
         self.labeled_batch_size = min(labeled_batch_size, len(data.labeled_rows))
@@ -99,6 +101,8 @@ class GANBatches:
         self.rows_for_generator = _Cycler(data.X.shape[0], rng)
         self.labeled = _Cycler(len(data.labeled_rows), rng)
         self.labels = torch.as_tensor(data.labels, dtype=torch.long)
+        self.rng = rng
+        self.neighbors = neighbors if neighbors is not None and neighbors.shape[1] else None
 
     def __len__(self):
         return self.n_steps
@@ -107,11 +111,17 @@ class GANBatches:
         X = self.data.X
         for _ in range(self.n_steps):
             labeled = self.labeled.take(self.labeled_batch_size)
+            rows = self.rows.take(self.batch_size)
+            x_neighbors = None
+            if self.neighbors is not None:
+                picks = self.rng.integers(0, self.neighbors.shape[1], len(rows))
+                x_neighbors = rows_to_tensor(X, self.neighbors[rows, picks], self.device)
             yield (
-                rows_to_tensor(X, self.rows.take(self.batch_size), self.device),
+                rows_to_tensor(X, rows, self.device),
                 rows_to_tensor(X, self.data.labeled_rows[labeled], self.device),
                 self.labels[labeled].to(self.device),
                 rows_to_tensor(X, self.rows_for_generator.take(self.batch_size), self.device),
+                x_neighbors,
             )
 
 
@@ -144,6 +154,12 @@ def unsupervised_loss(logits_real, logits_fake):
     lse_real = torch.logsumexp(logits_real, dim=1)
     lse_fake = torch.logsumexp(logits_fake, dim=1)
     return 0.5 * (-lse_real.mean() + F.softplus(lse_real).mean() + F.softplus(lse_fake).mean())
+
+
+def neighbor_loss(logits, logits_neighbors):
+    """Mean squared difference between the class probabilities of rows and their neighbours."""
+    difference = logits.softmax(dim=1) - logits_neighbors.softmax(dim=1)
+    return difference.square().sum(dim=1).mean()
 
 
 def feature_matching_loss(features_real, features_fake):
@@ -192,6 +208,7 @@ class SGANNet(NeuralNet):
         schedule_epochs=None,
         decay_start=0.5,
         initialize_with_noise=False,
+        neighbor_weight=0.0,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -201,6 +218,7 @@ class SGANNet(NeuralNet):
         self.schedule_epochs = schedule_epochs
         self.decay_start = decay_start
         self.initialize_with_noise = initialize_with_noise
+        self.neighbor_weight = neighbor_weight
         self.catch_up_threshold = catch_up_threshold
         self.catch_up_steps = catch_up_steps
         self.unsupervised_weight = unsupervised_weight
@@ -276,6 +294,7 @@ class SGANNet(NeuralNet):
                 self.steps_per_epoch,
                 self.batch_rng_,
                 self.device,
+                self.neighbors_ if self.neighbor_weight else None,
             )
         return PredictionBatches(dataset, max(self.batch_size, 1024), self.device)
 
@@ -285,6 +304,8 @@ class SGANNet(NeuralNet):
             self.batch_rng_ = np.random.default_rng(self.seed)
         if self.needs_data_init_:
             self._initialize_from_data(X)
+        # Found for every fit: a continued fit may bring other rows.
+        self.neighbors_ = nearest_rows(X.X, N_NEIGHBORS) if self.neighbor_weight else None
         self._take_snapshot()
 
     def _initialize_from_data(self, data):
@@ -333,15 +354,22 @@ class SGANNet(NeuralNet):
     def train_step(self, batch, **fit_params):
         self._apply_lr_schedule()
         self.steps_done_ += 1
-        x_unlabeled, x_labeled, y_labeled, x_unlabeled_2 = batch
+        x_unlabeled, x_labeled, y_labeled, x_unlabeled_2, x_neighbors = batch
         self.module_.train()
         self.generator_.train()
         n_fake = len(x_unlabeled)
 
-        # Discriminator step: labeled cross-entropy + real-vs-fake.
+        # Discriminator step: labeled cross-entropy + real-vs-fake (+ neighbours).
         with torch.no_grad():
             x_fake = self.generator_(self.noise(n_fake))
-        logits, features = self._discriminate([x_labeled, x_unlabeled, x_fake])
+        parts = [x_labeled, x_unlabeled, x_fake]
+        if x_neighbors is not None:
+            parts.insert(2, x_neighbors)
+        logits, features = self._discriminate(parts)
+        if x_neighbors is not None:
+            logits_neighbors = logits[2]
+            logits = (logits[0], logits[1], logits[3])
+            features = (features[0], features[1], features[3])
         logits_labeled, logits_real, logits_fake = logits
         if self.discriminator_loss == "keras_sgan":
             supervised, unsupervised = self._original_losses(logits, features, y_labeled)
@@ -350,6 +378,9 @@ class SGANNet(NeuralNet):
             supervised = self.criterion_(logits_labeled, y_labeled)
             unsupervised = unsupervised_loss(logits_real, logits_fake)
             discriminator_loss = supervised + self.unsupervised_weight * unsupervised
+        if x_neighbors is not None:
+            neighbor = neighbor_loss(logits_real, logits_neighbors)
+            discriminator_loss = discriminator_loss + self.neighbor_weight * neighbor
         self.optimizer_.zero_grad(set_to_none=True)
         discriminator_loss.backward()
         # As skorch's own train step does, so that GradientNormClipping and other
