@@ -323,6 +323,10 @@ class SGANNet(NeuralNet):
         self.average_module_.update_parameters(self.module_)
         self.needs_data_init_ = False
 
+    def on_train_end(self, net, **kwargs):
+        # Found again by the next fit; not kept in pickles and model files.
+        self.neighbors_ = None
+
     def on_epoch_end(self, net, **kwargs):
         self._take_snapshot()
 

@@ -232,7 +232,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
           ``max_passes_per_epoch``, ``catch_up_steps``, ``catch_up_threshold``,
           ``discriminator_loss`` ("improved_gan", or "keras_sgan" for the
           Keras SGAN script's loss), ``generator_start``,
-          ``initialize_with_noise``, ``schedule_epochs`` and ``decay_start``.
+          ``initialize_with_noise``, ``schedule_epochs``, ``decay_start`` and
+          ``neighbor_weight`` (weight of the term that pulls the class
+          probabilities of neighbouring rows together; "auto": 0.3 on inputs
+          under 256 features, 0 for wider inputs and for your own networks).
 
         A name that matches none of them raises a ValueError that suggests
         the closest valid name.

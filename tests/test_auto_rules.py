@@ -8,9 +8,10 @@ from sklearn.datasets import load_digits, make_moons
 
 import sgan_sklearn
 from sgan_sklearn import SGANClassifier
-from sgan_sklearn._auto import INPUT_NOISE
+from sgan_sklearn._auto import INPUT_NOISE, N_NEIGHBORS, NEIGHBOR_WEIGHT, WIDE_INPUT, nearest_rows
 from sgan_sklearn._scaling import TailLogStandardScaler, fitted_scaler
-from tests._helpers import TINY
+from tests._helpers import SMALL, TINY
+from tests.test_own_networks import TwoLayerDiscriminator
 
 
 def _few_labels(y, n_per_class=3):
@@ -152,3 +153,56 @@ def test_sparse_and_dense_inputs_find_the_same_two_valued_columns():
     # Three values (0 and two others) are not two-valued.
     X[:5, 2] = 2.0
     assert fitted_scaler("standard", sparse.csr_matrix(X)).scale_[2] != 4.0
+
+
+def test_nearest_rows_leave_out_the_row_itself_even_among_duplicates():
+    X = np.array([[0.0], [1.0], [3.0], [3.0], [10.0], [3.0]])
+    neighbors = nearest_rows(X, 2)
+    assert neighbors.shape == (6, 2)
+    assert not (neighbors == np.arange(6)[:, None]).any()
+    # Row 2 has two exact copies: they are its nearest rows.
+    assert set(neighbors[2]) == {3, 5}
+    assert set(neighbors[0]) == {1, 2} or set(neighbors[0]) <= {1, 2, 3, 5}
+    assert nearest_rows(X[:3], 7).shape == (3, 2)
+    assert nearest_rows(X[:1], 7).shape == (1, 0)
+
+
+def test_auto_neighbor_weight_is_on_for_narrow_inputs_only():
+    X, y = make_moons(100, noise=0.05, random_state=0)
+    y = _few_labels(y)
+    narrow = SGANClassifier(**TINY, random_state=0).fit(X, y)
+    assert narrow.net_.neighbor_weight == NEIGHBOR_WEIGHT
+    # Found for the fit only: not kept in the fitted model.
+    assert narrow.net_.neighbors_ is None
+    wide = np.random.default_rng(0).random((60, WIDE_INPUT))
+    pixels = SGANClassifier(**TINY, random_state=0).fit(wide, _few_labels(y[:60]))
+    assert pixels.net_.neighbor_weight == 0.0
+    own = SGANClassifier(
+        **TINY,
+        discriminator=TwoLayerDiscriminator,
+        discriminator__n_features=2,
+        discriminator__n_classes=2,
+        random_state=0,
+    ).fit(X, y)
+    assert own.net_.neighbor_weight == 0.0
+    given = SGANClassifier(**TINY, train__neighbor_weight=0.1, random_state=0).fit(X, y)
+    assert given.net_.neighbor_weight == 0.1
+
+
+def _edge_disagreement(clf, X):
+    """Mean squared difference of predicted probabilities between rows and their neighbours."""
+    proba = clf.predict_proba(X)
+    neighbors = nearest_rows(clf.scaler_.transform(X), N_NEIGHBORS)
+    return np.square(proba[:, None, :] - proba[neighbors]).sum(axis=2).mean()
+
+
+def test_a_heavier_neighbor_term_makes_neighbouring_rows_agree_more():
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    y = _few_labels(y, 1)
+    settings = dict(SMALL, max_epochs=10, train__min_steps_per_epoch=20, random_state=0)
+    disagreement = [
+        _edge_disagreement(SGANClassifier(**settings, train__neighbor_weight=w).fit(X, y), X)
+        for w in (0.0, 3.0, 10.0)
+    ]
+    assert disagreement[0] > disagreement[1] > disagreement[2]
+    assert disagreement[2] < 0.5 * disagreement[0]

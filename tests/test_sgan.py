@@ -397,7 +397,7 @@ def test_labeled_batch_size(iris, labeled_batch_size, expected):
     data = SemiSupervisedData(scale(clf.scaler_, X), np.flatnonzero(y != -1), y[y != -1])
     batches = list(clf.net_.get_iterator(data, training=True))
     assert len(batches) == ACCURATE["train__min_steps_per_epoch"]
-    x_unlabeled, x_labeled, y_labeled, x_unlabeled_2 = batches[0]
+    x_unlabeled, x_labeled, y_labeled, x_unlabeled_2, _ = batches[0]
     assert x_unlabeled.shape == x_unlabeled_2.shape == (30, 4)
     assert x_labeled.shape == (expected, 4) and y_labeled.shape == (expected,)
     # Every labeled row comes round: the cycle covers all of them.
