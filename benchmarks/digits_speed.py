@@ -12,7 +12,7 @@ Run from the repository root::
 
     python -m benchmarks.digits_speed --baseline 0.1.0 --seeds 0 1 2 3 4 --threads 2
 
-Writes ``benchmarks/results/digits_speed.json`` and prints a markdown table.
+Writes ``benchmarks/results/digits_speed.json`` (``--out``) and prints a markdown table.
 """
 
 import argparse
@@ -91,6 +91,7 @@ def main():
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", default="digits_speed.json", help="file name in results/")
     args = parser.parse_args()
     rows = []
     with checkout_of(RELEASES.get(args.baseline, args.baseline)) as baseline:
@@ -103,7 +104,7 @@ def main():
             print(rows[-1], flush=True)
     write_json(
         {"rows": rows, "args": vars(args), "machine": machine_description()},
-        RESULTS_DIR / "digits_speed.json",
+        RESULTS_DIR / args.out,
     )
     by_model = {}
     for row in rows:

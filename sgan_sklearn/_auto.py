@@ -53,6 +53,9 @@ SPACING_SAMPLE = 2_000
 # validation suite (benchmarks/suite.py); off on pixels and on one's own networks.
 NEIGHBOR_WEIGHT = 0.3
 N_NEIGHBORS = 7
+# Above this many rows the neighbours are searched within random blocks of about
+# this many rows, so that the search grows linearly with the rows, not as their square.
+NEIGHBOR_SEARCH_ROWS = 20_000
 FEW_LABELS_SMOOTHING = 0.05
 SMOOTHING_FREE_TEMPERATURE = 2.0
 _AUTO_LAYER_SIZES = {
@@ -131,21 +134,34 @@ def _resolve_neighbor_weight(neighbor_weight, n_features, architecture):
     return NEIGHBOR_WEIGHT if architecture == "mlp" and n_features < WIDE_INPUT else 0.0
 
 
-def nearest_rows(X, n_neighbors):
+def nearest_rows(X, n_neighbors, seed=0, block_rows=NEIGHBOR_SEARCH_ROWS):
     """Indices of the ``n_neighbors`` nearest other rows of every row of ``X``.
 
     Fewer where ``X`` has fewer rows; an array of shape (n_rows, 0) for one row.
+    With more than ``block_rows`` rows, each row's neighbours are its nearest
+    within a random block of about ``block_rows`` rows (blocks drawn with ``seed``).
     """
-    n_neighbors = min(n_neighbors, X.shape[0] - 1)
+    n_rows = X.shape[0]
+    n_blocks = math.ceil(n_rows / block_rows)
+    if n_blocks > 1:
+        order = np.random.default_rng(seed).permutation(n_rows)
+        blocks = np.array_split(order, n_blocks)
+        found = [nearest_rows(X[block], n_neighbors, block_rows=block_rows) for block in blocks]
+        width = min(f.shape[1] for f in found)
+        neighbors = np.empty((n_rows, width), dtype=np.intp)
+        for block, local in zip(blocks, found):
+            neighbors[block] = block[local[:, :width]]
+        return neighbors
+    n_neighbors = min(n_neighbors, n_rows - 1)
     if n_neighbors < 1:
-        return np.empty((X.shape[0], 0), dtype=np.intp)
+        return np.empty((n_rows, 0), dtype=np.intp)
     search = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(X)
     indices = search.kneighbors(X, return_distance=False)
     # A row is its own nearest neighbour unless duplicates tie with it: drop it
     # where it appears, the farthest neighbour elsewhere.
-    own = indices == np.arange(X.shape[0])[:, None]
+    own = indices == np.arange(n_rows)[:, None]
     own[~own.any(axis=1), -1] = True
-    return indices[~own].reshape(X.shape[0], n_neighbors)
+    return indices[~own].reshape(n_rows, n_neighbors)
 
 
 def _resolve_temperature(temperature, label_smoothing):

@@ -305,7 +305,9 @@ class SGANNet(NeuralNet):
         if self.needs_data_init_:
             self._initialize_from_data(X)
         # Found for every fit: a continued fit may bring other rows.
-        self.neighbors_ = nearest_rows(X.X, N_NEIGHBORS) if self.neighbor_weight else None
+        self.neighbors_ = (
+            nearest_rows(X.X, N_NEIGHBORS, self.seed) if self.neighbor_weight else None
+        )
         self._take_snapshot()
 
     def _initialize_from_data(self, data):

@@ -4,6 +4,7 @@ two-valued columns kept one apart."""
 import numpy as np
 import pytest
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from sklearn.datasets import load_digits, make_moons
 
 import sgan_sklearn
@@ -165,6 +166,26 @@ def test_nearest_rows_leave_out_the_row_itself_even_among_duplicates():
     assert set(neighbors[0]) == {1, 2} or set(neighbors[0]) <= {1, 2, 3, 5}
     assert nearest_rows(X[:3], 7).shape == (3, 2)
     assert nearest_rows(X[:1], 7).shape == (1, 0)
+
+
+def test_nearest_rows_of_many_rows_are_searched_within_random_blocks():
+    X = np.random.default_rng(0).random((100, 3))
+    neighbors = nearest_rows(X, 3, seed=0, block_rows=30)
+    assert neighbors.shape == (100, 3)
+    assert not (neighbors == np.arange(100)[:, None]).any()
+
+    # Four blocks of 25 rows: the neighbour graph falls apart into the blocks,
+    # where the search over all rows links more than 25 rows together.
+    def largest_component(found):
+        rows = np.repeat(np.arange(len(found)), found.shape[1])
+        graph = sparse.coo_matrix((np.ones(rows.size), (rows, found.ravel())), shape=(100, 100))
+        _, component = connected_components(graph, directed=False)
+        return np.bincount(component).max()
+
+    assert largest_component(neighbors) <= 25
+    assert largest_component(nearest_rows(X, 3)) > 25
+    # Within one block the neighbours are the exact ones.
+    assert np.array_equal(nearest_rows(X, 3, seed=0, block_rows=100), nearest_rows(X, 3))
 
 
 def test_auto_neighbor_weight_is_on_for_narrow_inputs_only():
