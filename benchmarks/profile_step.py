@@ -29,6 +29,7 @@ from torch.profiler import ProfilerActivity, profile
 
 from benchmarks._common import RESULTS_DIR, machine_description, matmul_peak_gflops, write_json
 from sgan_sklearn import SGANClassifier
+from sgan_sklearn._auto import N_NEIGHBORS, nearest_rows
 from sgan_sklearn._net import GANBatches, SemiSupervisedData
 from sgan_sklearn._precision import cpu_multiplies_bfloat16_natively
 
@@ -83,32 +84,28 @@ def time_skorch_loop(net, data, steps):
     return (time.perf_counter() - start) / steps
 
 
-def _batches(net, data, steps):
-    return list(
-        GANBatches(
-            data,
-            net.batch_size,
-            net.labeled_batch_size,
-            steps,
-            np.random.default_rng(0),
-            "cpu",
-            net.neighbors_ if net.neighbor_weight else None,
-        )
-    )
-
-
-def time_bare_loop(net, data, steps):
-    # Batches are drawn inside the timed loop, as in skorch's, so that the
-    # difference between the two loops is skorch's plumbing alone.
-    batches = GANBatches(
+def _gan_batches(net, data, steps):
+    """The training batches of ``net``, neighbours found as its fit finds them."""
+    neighbors = nearest_rows(data.X, N_NEIGHBORS, net.seed) if net.neighbor_weight else None
+    return GANBatches(
         data,
         net.batch_size,
         net.labeled_batch_size,
         steps,
         np.random.default_rng(0),
         "cpu",
-        net.neighbors_ if net.neighbor_weight else None,
+        neighbors,
     )
+
+
+def _batches(net, data, steps):
+    return list(_gan_batches(net, data, steps))
+
+
+def time_bare_loop(net, data, steps):
+    # Batches are drawn inside the timed loop, as in skorch's, so that the
+    # difference between the two loops is skorch's plumbing alone.
+    batches = _gan_batches(net, data, steps)
     net.history.new_epoch()
     start = time.perf_counter()
     for batch in batches:
