@@ -217,6 +217,8 @@ ESTIMATOR_RUNS = (
     # 150-epoch runs with and without the catch-up generator steps, side by side.
     "improved_gan_e150",
     "improved_gan_no_catch_up_e150",
+    "large_data_e150",
+    "large_data_no_catch_up_e150",
 )
 
 
