@@ -158,7 +158,8 @@ def unsupervised_loss(logits_real, logits_fake):
 
 def neighbor_loss(logits, logits_neighbors):
     """Mean squared difference between the class probabilities of rows and their neighbours."""
-    difference = logits.softmax(dim=1) - logits_neighbors.softmax(dim=1)
+    # In float32: reduced-precision probabilities would round away small differences.
+    difference = logits.float().softmax(dim=1) - logits_neighbors.float().softmax(dim=1)
     return difference.square().sum(dim=1).mean()
 
 
@@ -184,8 +185,8 @@ class SGANNet(NeuralNet):
     ``averaging_decay``, the training-loop settings of its ``train__*`` prefix
     (``labeled_batch_size``, ``catch_up_steps``, ``catch_up_threshold``,
     ``discriminator_loss``, ``generator_start``, ``initialize_with_noise``,
-    ``schedule_epochs``, ``decay_start``), and ``steps_per_epoch`` and ``seed``
-    (for batch order).
+    ``schedule_epochs``, ``decay_start``, ``neighbor_weight``, resolved), and
+    ``steps_per_epoch`` and ``seed`` (for batch order and the neighbour search).
     """
 
     # The generator's Adam arguments, routed as skorch routes ``optimizer__*``.
