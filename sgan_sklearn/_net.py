@@ -295,7 +295,7 @@ class SGANNet(NeuralNet):
                 self.steps_per_epoch,
                 self.batch_rng_,
                 self.device,
-                self.neighbors_ if self.neighbor_weight else None,
+                self.neighbors_,
             )
         return PredictionBatches(dataset, max(self.batch_size, 1024), self.device)
 
@@ -369,14 +369,12 @@ class SGANNet(NeuralNet):
         # Discriminator step: labeled cross-entropy + real-vs-fake (+ neighbours).
         with torch.no_grad():
             x_fake = self.generator_(self.noise(n_fake))
-        parts = [x_labeled, x_unlabeled, x_fake]
-        if x_neighbors is not None:
-            parts.insert(2, x_neighbors)
-        logits, features = self._discriminate(parts)
-        if x_neighbors is not None:
+        neighbors = [] if x_neighbors is None else [x_neighbors]
+        logits, features = self._discriminate([x_labeled, x_unlabeled, *neighbors, x_fake])
+        if neighbors:
+            # The neighbour rows take part in the loss through their logits only.
             logits_neighbors = logits[2]
-            logits = (logits[0], logits[1], logits[3])
-            features = (features[0], features[1], features[3])
+            logits, features = logits[:2] + logits[3:], features[:2] + features[3:]
         logits_labeled, logits_real, logits_fake = logits
         if self.discriminator_loss == "keras_sgan":
             supervised, unsupervised = self._original_losses(logits, features, y_labeled)
