@@ -36,6 +36,9 @@ skips the fits already there)::
     python -m benchmarks.suite --models baselines
     python -m benchmarks.suite --models sgan --config defaults
     python -m benchmarks.suite --report --config defaults
+
+``--cells digits:5:random moons:1:per_class`` runs only those cells (the report
+then covers the cells of every configuration that has all of them).
 """
 
 import argparse
@@ -80,7 +83,7 @@ BASELINES = (
 SEMI_SUPERVISED = BASELINES[:3]
 LABELED_ONLY = BASELINES[3:]
 # SGANClassifier parameters of each configuration the suite compares.
-CONFIGS = {"defaults": {}}
+CONFIGS = {"defaults": {}, "no_label_smoothing": {"label_smoothing": 0.0}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -220,7 +223,15 @@ def _commit():
     return found.stdout.strip()
 
 
-def cells(datasets):
+def cells(datasets, only=None):
+    """The suite's cells of ``datasets``; with ``only`` (``"data:level:draw"``), just those."""
+    if only:
+        for spec in only:
+            data, level, draw = spec.split(":")
+            if data not in DATASETS or int(level) not in DATASETS[data][1] or draw not in DRAWS:
+                raise ValueError(f"{spec!r} is not a cell of the suite (data:level:draw)")
+            yield data, int(level), draw
+        return
     for data in datasets:
         for level in DATASETS[data][1]:
             for draw in DRAWS:
@@ -236,13 +247,13 @@ def done_keys():
     }
 
 
-def run(models, config, tag, datasets, seeds, data_dir):
+def run(models, config, tag, datasets, seeds, data_dir, only=None):
     import sgan_sklearn
     from sgan_sklearn import SGANClassifier
 
     done = done_keys()
     commit = _commit()
-    for data, level, draw in cells(datasets):
+    for data, level, draw in cells(datasets, only):
         for seed in seeds:
             X, y, y_partial = cell_data(data, level, draw, seed, data_dir)
             X_standard = StandardScaler().fit_transform(X)
@@ -349,6 +360,9 @@ def main():
         "--tag", help="name the SGAN rows are stored under (default: the configuration's)"
     )
     parser.add_argument("--data", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument(
+        "--cells", nargs="+", metavar="DATA:LEVEL:DRAW", help="run only these cells"
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     parser.add_argument("--report", action="store_true", help="only print the table")
@@ -356,7 +370,15 @@ def main():
     models = [m for name in args.models for m in (BASELINES if name == "baselines" else [name])]
     torch.set_num_threads(1)
     if not args.report:
-        run(models, args.config, args.tag or args.config, args.data, args.seeds, args.data_dir)
+        run(
+            models,
+            args.config,
+            args.tag or args.config,
+            args.data,
+            args.seeds,
+            args.data_dir,
+            args.cells,
+        )
     report(args.tag or args.config, args.data)
 
 
