@@ -38,7 +38,7 @@ skips the fits already there)::
     python -m benchmarks.suite --report --config defaults
 
 ``--cells digits:5:random moons:1:per_class`` runs only those cells (the report
-then covers the cells of every configuration that has all of them).
+then lists the cells the configuration has rows for).
 """
 
 import argparse

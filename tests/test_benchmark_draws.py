@@ -1,0 +1,42 @@
+"""The label draws and cell selection of the benchmark scripts."""
+
+import numpy as np
+import pytest
+
+from benchmarks import imbalanced, suite
+
+
+def test_suite_runs_only_the_cells_asked_for():
+    chosen = list(suite.cells(["iris", "wine"], ["moons:1:per_class", "digits:5:random"]))
+    assert chosen == [("moons", 1, "per_class"), ("digits", 5, "random")]
+    assert len(list(suite.cells(["iris", "wine"]))) == 8
+
+
+@pytest.mark.parametrize("spec", ["moons:2:per_class", "iris:5:stratified", "mnist:5:random"])
+def test_suite_rejects_cells_it_does_not_have(spec):
+    with pytest.raises(ValueError, match="not a cell of the suite"):
+        list(suite.cells(["iris"], [spec]))
+
+
+def test_imbalanced_table_is_one_positive_in_ten():
+    X, y = imbalanced.table("synthetic", 0, None)
+    assert X.shape[0] == len(y) == 3000
+    assert 0.08 < y.mean() < 0.12
+    rng = np.random.default_rng(0)
+    X_cut, y_cut = imbalanced._one_in_ten(
+        np.arange(1000)[:, None], np.r_[np.zeros(700), np.ones(300)].astype(int), rng
+    )
+    assert (y_cut == 0).sum() == 700 and (y_cut == 1).sum() == 700 // 9
+    # Rows keep their own labels.
+    assert np.array_equal(y_cut, (X_cut[:, 0] >= 700).astype(int))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_imbalanced_draws(seed):
+    y = np.r_[np.zeros(900), np.ones(100)].astype(int)
+    per_class = imbalanced.draw_labels(y, "per_class", seed)
+    assert np.bincount(per_class[per_class != -1]).tolist() == [10, 10]
+    random = imbalanced.draw_labels(y, "random", seed)
+    drawn = random != -1
+    assert drawn.sum() == 20 and set(random[drawn]) == {0, 1}
+    assert np.array_equal(random[drawn], y[drawn])
