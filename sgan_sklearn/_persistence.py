@@ -142,6 +142,7 @@ def save(estimator, path, version):
             "batch_size": int(estimator.batch_size_),
             "label_smoothing": float(estimator.label_smoothing_),
             "input_noise": float(estimator.input_noise_),
+            "neighbor_weight": float(net.neighbor_weight),
         },
         "history": net.history_.to_list(),
     }
@@ -278,6 +279,9 @@ def _rebuilt(from_saved_state, metadata, weights, device):
         net.needs_data_init_ = False
         net.termination_condition_ = fitted["termination_condition_"]
         net.diverged_message_ = net_state["diverged_message"]
+        # The weight the stored fit trained with (temperature="auto" reads it); files
+        # written before the neighbour term existed trained without it.
+        net.neighbor_weight = float(net_state.get("neighbor_weight", 0.0))
         net.batch_rng_ = np.random.default_rng()
         net.batch_rng_.bit_generator.state = net_state["batch_rng"]
         net.history_ = History(metadata["history"])

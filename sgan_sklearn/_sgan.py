@@ -132,9 +132,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     temperature : float > 0 or "auto", default="auto"
         ``predict_proba`` is the softmax of the class logits divided by
-        ``temperature``; it never changes ``predict``. ``"auto"``: 2 after a
-        fit without label smoothing, 1 with it. Read at prediction time, so
-        ``set_params(temperature=...)`` needs no refit.
+        ``temperature``; it never changes ``predict``. ``"auto"``: 1 after a
+        fit with label smoothing; without it, 2.5 after a fit with the
+        neighbour term (``train__neighbor_weight``) and 2 after one without.
+        Read at prediction time, so ``set_params(temperature=...)`` needs no
+        refit.
 
     max_epochs : int, default=30
         Number of epochs. An epoch is one pass over the rows, or more steps on
@@ -610,8 +612,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     def temperature_(self):
         """The temperature ``predict_proba`` divides the class logits by.
 
-        ``temperature``, or for ``"auto"`` 2 after a fit without label smoothing
-        (``label_smoothing_`` of 0) and 1 after a fit with it. Read when
+        ``temperature``, or for ``"auto"`` 1 after a fit with label smoothing
+        (``label_smoothing_`` above 0); without it, 2.5 after a fit with the
+        neighbour term and 2 after one without. Read when
         ``predict_proba`` is called, so that ``set_params(temperature=...)`` takes
         effect without refitting (``label_distributions_`` keeps the temperature
         of the fit).
@@ -623,7 +626,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             {"temperature": self.temperature},
             caller_name=type(self).__name__,
         )
-        return _resolve_temperature(self.temperature, self.label_smoothing_)
+        # Nets of versions before the neighbour term have no such setting.
+        neighbor_weight = getattr(self.net_, "neighbor_weight", 0.0)
+        return _resolve_temperature(self.temperature, self.label_smoothing_, neighbor_weight)
 
     def _validated_scaled(self, X):
         """The scaled rows of ``X``, checked as every prediction method checks them."""

@@ -18,7 +18,7 @@ from skorch.exceptions import DeviceWarning
 
 import sgan_sklearn
 from sgan_sklearn import SGANClassifier
-from tests._helpers import SMALL, TINY, tensors_outside_cuda_mapped_attributes
+from tests._helpers import SMALL, TINY, tensors_outside_cuda_mapped_attributes, three_blobs
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +212,24 @@ def test_a_file_that_would_run_code_is_refused_and_runs_nothing(fitted_small, tm
 
 def _edited(metadata, **changes):
     return {**copy.deepcopy(metadata), **changes}
+
+
+def test_auto_temperature_follows_the_neighbour_term_the_file_was_trained_with(tmp_path):
+    X, y = three_blobs(n_rows=120)
+    clf = SGANClassifier(**SMALL, label_smoothing=0.0, random_state=0).fit(X, y)
+    metadata, weights = _parts(clf, tmp_path)
+    assert sgan_sklearn.load(tmp_path / "good.sgan").temperature_ == clf.temperature_ == 2.5
+    # A file of a version before the neighbour term: trained without it, so its
+    # probabilities keep the temperature they had.
+    older = _edited(metadata)
+    del older["net"]["neighbor_weight"]
+    _model_file(tmp_path / "older.sgan", older, weights)
+    loaded = sgan_sklearn.load(tmp_path / "older.sgan")
+    assert loaded.temperature_ == 2.0
+    logits = np.log(clf.set_params(temperature=1.0).predict_proba(X))
+    expected = np.exp(logits / 2.0)
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(loaded.predict_proba(X), expected, rtol=1e-4, atol=1e-6)
 
 
 def test_truncated_or_edited_files_give_a_clear_error(fitted_small, tmp_path):

@@ -615,7 +615,11 @@ def test_auto_label_smoothing_and_temperature_follow_the_rarest_class():
     few[np.flatnonzero((y_true == 2) & (few == -1))[0]] = 2  # 5 in every class
     clf.fit(X, few)
     assert clf.label_smoothing_ == 0.0 and clf.net_.criterion_.label_smoothing == 0.0
+    # Without smoothing, "auto" follows the neighbour term (on for these narrow rows).
+    assert clf.net_.neighbor_weight > 0 and clf.temperature_ == 2.5
+    clf.set_params(train__neighbor_weight=0.0).fit(X, few)
     assert clf.temperature_ == 2.0
+    clf.set_params(train__neighbor_weight="auto")
     # Explicit values are kept, and "auto" temperature follows the smoothing used.
     clf.set_params(label_smoothing=0.1).fit(X, few)
     assert clf.label_smoothing_ == 0.1 and clf.temperature_ == 1.0
