@@ -43,6 +43,13 @@ recorded)::
     python -m benchmarks.temperature --data mnist --seeds 10 11
     python -m benchmarks.temperature --report
 
+With the neighbour term (the current defaults on these narrow inputs)::
+
+    python -m benchmarks.temperature --data digits digits340 letter --configs smooth0 \
+        --out benchmarks/results/temperature_neighbor_term.jsonl
+    python -m benchmarks.temperature --data digits10 digits20 digits60 digits340 \
+        --configs smooth0.05 --out benchmarks/results/temperature_neighbor_term.jsonl
+
 Smoothing levels between the two, on the sets with a label or two in some class
 (another CPU; see docs/speed.md)::
 
