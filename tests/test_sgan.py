@@ -617,7 +617,10 @@ def test_auto_label_smoothing_and_temperature_follow_the_rarest_class():
     assert clf.label_smoothing_ == 0.0 and clf.net_.criterion_.label_smoothing == 0.0
     # Without smoothing, "auto" follows the neighbour term (on for these narrow rows).
     assert clf.net_.neighbor_weight > 0 and clf.temperature_ == 2.5
-    clf.set_params(train__neighbor_weight=0.0).fit(X, few)
+    # It follows the term the fit trained with, not a setting changed since.
+    clf.set_params(train__neighbor_weight=0.0)
+    assert clf.temperature_ == 2.5
+    clf.fit(X, few)
     assert clf.temperature_ == 2.0
     clf.set_params(train__neighbor_weight="auto")
     # Explicit values are kept, and "auto" temperature follows the smoothing used.
