@@ -272,7 +272,11 @@ def check_can_continue(estimator, device):
         "image_shape": estimator.image_shape_,
         "hidden_layer_sizes": getattr(net, "module__hidden_layer_sizes", None),
         "generator_layer_sizes": getattr(net, "generator__hidden_layer_sizes", None),
-        "generator__latent_dim": getattr(net, "generator__latent_dim", None),
+        # A generator of one's own takes its arguments as they are (latent_dim among
+        # them): only the built-in generator's noise size is compared.
+        "generator__latent_dim": None
+        if estimator.generator is not None
+        else getattr(net, "generator__latent_dim", None),
         "input_scaling": scaling_of(estimator.scaler_),
         "train__generator_start": net.generator_start,
         "train__initialize_with_noise": net.initialize_with_noise,

@@ -158,6 +158,22 @@ def test_warm_start_continues_own_networks():
     assert clf.n_iter_ == 2 * first
 
 
+def test_warm_start_continues_an_own_generator_given_its_latent_dim():
+    X, y = three_blobs()
+    clf = SGANClassifier(
+        generator=PlainGenerator,
+        generator__n_features=4,
+        generator__latent_dim=3,
+        warm_start=True,
+        **SMALL,
+        random_state=0,
+    ).fit(X, y)
+    first = clf.n_iter_
+    clf.fit(X, y)
+    assert clf.n_iter_ == 2 * first
+    assert clf.generator_.latent_dim == 3
+
+
 def test_sample_works_with_a_generator_that_has_only_latent_dim():
     X, y = three_blobs()
     clf = SGANClassifier(generator=PlainGenerator(4), **SMALL, random_state=0).fit(X, y)
