@@ -155,6 +155,11 @@ class EpochScorer(Callback):
         self.start_epoch = start_epoch
         self.start_seconds = start_seconds
 
+    def __getstate__(self):
+        # A pickled checkpoint keeps the callback without its scoring closure,
+        # which holds the data and cannot be pickled; the next chunk gets a new one.
+        return {key: value for key, value in self.__dict__.items() if key != "score"}
+
     def initialize(self):
         self.fit_start = time.perf_counter()
         self.excluded = 0.0
