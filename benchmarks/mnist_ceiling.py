@@ -283,8 +283,11 @@ def run(args):
         if args.chunk:
             checkpoint.parent.mkdir(parents=True, exist_ok=True)
             if own_network:
-                with open(checkpoint, "wb") as file:
+                # Written aside and renamed, so a cut write leaves the last checkpoint.
+                partial = checkpoint.with_suffix(".pkl.partial")
+                with open(partial, "wb") as file:
                     pickle.dump(model, file)
+                partial.replace(checkpoint)
             else:
                 model.save(checkpoint)
     # 25 generated digits of the final model, in pixel units, for the docs' picture.
