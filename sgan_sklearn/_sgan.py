@@ -112,7 +112,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     input_noise : "auto" or float, default="auto"
         Standard deviation of the Gaussian noise on the discriminator's scaled
         input. ``"auto"``: 0.3, less where the scaled rows lie closer together
-        than digit images' pixels; the value used is in ``input_noise_``.
+        than digit images' pixels; 0.3 on inputs of 256 features or more (images
+        given as rows) and with the convolutional architectures. The value used
+        is in ``input_noise_``.
 
     hidden_noise : float, default=0.5
         Standard deviation of the Gaussian noise after each of its hidden layers.

@@ -43,6 +43,22 @@ def test_a_given_input_noise_is_used_as_is_and_auto_is_kept_by_a_continued_fit()
     assert auto.input_noise_ == first
 
 
+def test_wide_inputs_keep_the_fixed_input_noise_in_any_scaling():
+    # Rows of WIDE_INPUT features in [0, 1] that lie close together: the spacing
+    # rule alone would give them much less noise.
+    rng = np.random.default_rng(0)
+    centres = rng.random((3, WIDE_INPUT))
+    y = np.repeat([0, 1, 2], 40)
+    X = np.clip(centres[y] + 0.01 * rng.standard_normal((len(y), WIDE_INPUT)), 0, 1)
+    narrow = SGANClassifier(**TINY, input_scaling=None, random_state=0).fit(
+        X[:, :64], _few_labels(y)
+    )
+    assert narrow.input_noise_ < INPUT_NOISE / 3
+    for scaling in (None, "minmax", "standard"):
+        wide = SGANClassifier(**TINY, input_scaling=scaling, random_state=0).fit(X, _few_labels(y))
+        assert wide.input_noise_ == INPUT_NOISE
+
+
 def test_conv_keeps_the_fixed_input_noise():
     X, y = load_digits(return_X_y=True)
     clf = SGANClassifier(
