@@ -101,6 +101,13 @@ BAD_GAN_OPTIMIZER = dict(
 # "noisy_init": the discriminator initialised under its training noise, as the
 # script does (it runs its data-dependent initialisation in train mode).
 NOISY_INIT = dict(train__initialize_with_noise=True)
+# The script's generator (benchmarks/_script_generator.py) in place of the
+# estimator's, without catch-up steps, as the script trains it.
+SCRIPT_GENERATOR = {
+    **{k: v for k, v in IMPROVED_GAN.items() if k != "train__generator_start"},
+    "generator": ScriptGenerator,
+    "train__catch_up_steps": 0,
+}
 CONFIGURATIONS = {
     "improved_gan": IMPROVED_GAN,
     "improved_gan_noisy_init": {**IMPROVED_GAN, **NOISY_INIT},
@@ -136,19 +143,13 @@ CONFIGURATIONS = {
     # estimator's, without catch-up steps, as the script trains it: one piece of the
     # control (benchmarks/improved_gan_port.py) put into the estimator, against
     # "improved_gan_no_catch_up". A network of one's own trains in float32.
-    "improved_gan_script_generator": {
-        **{k: v for k, v in IMPROVED_GAN.items() if k != "train__generator_start"},
-        "generator": ScriptGenerator,
-        "train__catch_up_steps": 0,
-    },
+    "improved_gan_script_generator": SCRIPT_GENERATOR,
     # Every piece of the control the estimator can express: the script's generator,
     # no catch-up, the discriminator initialised under its training noise, the
     # pixels as they are (no per-pixel min-max stretch) and the script's input noise
     # of 0.3 ("auto" reads the pixels' spacing and gives about 0.13 on them).
     "improved_gan_script_pieces": {
-        **{k: v for k, v in IMPROVED_GAN.items() if k != "train__generator_start"},
-        "generator": ScriptGenerator,
-        "train__catch_up_steps": 0,
+        **SCRIPT_GENERATOR,
         "train__initialize_with_noise": True,
         "input_scaling": None,
         "input_noise": 0.3,
