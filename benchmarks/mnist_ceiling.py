@@ -23,8 +23,10 @@ chunk the model is written with ``SGANClassifier.save`` to
 ``benchmarks/results/checkpoints/``. Rerunning the same command continues from
 the last checkpoint; the epochs after it are dropped from the curve and
 retrained. ``--chunk 0``: one fit of all epochs, no checkpoint (a cut run keeps
-its curve, not its model). Scoring time is kept out of the recorded training
-time.
+its curve, not its model). ``--from-epochs 150 --epochs 300`` starts a 300-epoch
+run from the finished 150-epoch run of the same configuration and seed, for a
+constant learning rate only (where the shorter fit is the start of the longer
+one). Scoring time is kept out of the recorded training time.
 
 Run from the repository root, one seed at a time on an otherwise idle machine
 (a 300-epoch fit of ``improved_gan`` is about 1.25 h on 2 idle CPU cores)::
@@ -157,9 +159,22 @@ CONFIGURATIONS = {
 }
 # The same with the input noise the spacing rule of input_noise="auto" gave these
 # pixels before images were exempted from it (0.13).
-CONFIGURATIONS["improved_gan_script_pieces_noise_0.13"] = {
-    **CONFIGURATIONS["improved_gan_script_pieces"],
-    "input_noise": 0.13,
+PIECES = CONFIGURATIONS["improved_gan_script_pieces"]
+CONFIGURATIONS["improved_gan_script_pieces_noise_0.13"] = {**PIECES, "input_noise": 0.13}
+# The bisection: the script's pieces with one of them put back to the estimator's.
+# The estimator's generator (250-250, started at the data mean), in float32 as the
+# script's generator trains, so that only the network differs.
+CONFIGURATIONS["improved_gan_script_pieces_estimator_generator"] = {
+    **{key: value for key, value in PIECES.items() if key != "generator"},
+    "train__generator_start": "data_mean",
+    "precision": "float32",
+}
+# Pixels stretched per pixel to [0, 1] (min-max), as the large-data settings do.
+CONFIGURATIONS["improved_gan_script_pieces_minmax"] = {**PIECES, "input_scaling": "minmax"}
+# The discriminator initialised without its training noise (the estimator's default).
+CONFIGURATIONS["improved_gan_script_pieces_quiet_init"] = {
+    **PIECES,
+    "train__initialize_with_noise": False,
 }
 N_VALIDATION = 10_000
 FULL_BUDGET = 300
@@ -194,7 +209,13 @@ class EpochScorer(Callback):
             **self.score(),
             **{
                 key: float(net.history[-1, key])
-                for key in ("supervised_loss", "unsupervised_loss", "generator_loss")
+                for key in (
+                    "supervised_loss",
+                    "unsupervised_loss",
+                    "generator_loss",
+                    # Above 1 where catch-up steps fired (their share of the epoch's steps).
+                    "generator_steps",
+                )
             },
         }
         with open(self.path, "a") as file:
@@ -219,8 +240,40 @@ def read_curve(path):
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def carry_over(tag, seed, from_epochs, epochs):
+    """Start the ``epochs`` run of ``tag`` from the finished ``from_epochs`` run of it.
+
+    Only for a constant learning rate, where the shorter fit is the first part of
+    the longer one (with a decay the rate depends on the budget). The checkpoint,
+    curve and description are copied under the longer run's name, with the carry
+    recorded; the shorter run's files are kept.
+    """
+    import shutil
+
+    if CONFIGURATIONS[tag].get("learning_rate_schedule", "auto") != "constant":
+        raise SystemExit(f"{tag!r} does not train at a constant learning rate: no carry-over")
+    source, target = run_stem(tag, from_epochs, seed), run_stem(tag, epochs, seed)
+    if (RESULTS_DIR / f"{target}.jsonl").exists():
+        raise SystemExit(f"{target}.jsonl exists: continue it without --from-epochs")
+    curve = read_curve(RESULTS_DIR / f"{source}.jsonl")
+    if not curve or curve[-1]["epoch"] != from_epochs:
+        raise SystemExit(f"{source}.jsonl has not reached epoch {from_epochs}")
+    for suffix in (".pkl", ".sgan"):
+        checkpoint = RESULTS_DIR / "checkpoints" / f"{source}{suffix}"
+        if checkpoint.exists():
+            shutil.copyfile(checkpoint, checkpoint.with_name(f"{target}{suffix}"))
+    meta = json.loads((RESULTS_DIR / f"{source}.json").read_text())
+    meta["carried_over_from"] = {"epochs": from_epochs, "file": f"{source}.jsonl"}
+    (RESULTS_DIR / f"{target}.json").write_text(json.dumps(meta, indent=2) + "\n")
+    (RESULTS_DIR / f"{target}.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in curve)
+    )
+
+
 def run(args):
     torch.set_num_threads(args.threads)
+    if args.from_epochs:
+        carry_over(args.tag, args.seed, args.from_epochs, args.epochs)
     X_train, y_train, X_test, y_test = load_mnist_scaled(args.data)
     y_partial = mnist_100_split(y_train, 10, args.seed)
     unlabeled = np.flatnonzero(y_partial == -1)
@@ -279,6 +332,8 @@ def run(args):
         restart = {key: meta[key] for key in ("machine", "matmul_gflops", "note")}
         meta.update({key: previous[key] for key in ("machine", "matmul_gflops", "note")})
         meta["restarts"] = [*previous.get("restarts", []), {"after_epoch": done, **restart}]
+        if "carried_over_from" in previous:
+            meta["carried_over_from"] = previous["carried_over_from"]
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
 
     def score():
@@ -446,6 +501,12 @@ def main():
     parser.add_argument("--epochs", type=int, default=FULL_BUDGET)
     parser.add_argument(
         "--chunk", type=int, default=10, help="epochs between checkpoints; 0: one fit, none"
+    )
+    parser.add_argument(
+        "--from-epochs",
+        type=int,
+        default=0,
+        help="start from the finished run of this shorter budget (constant learning rate only)",
     )
     parser.add_argument("--data", default=DEFAULT_MNIST_PATH)
     parser.add_argument("--note", default="", help="conditions of the run, kept in the JSON")
