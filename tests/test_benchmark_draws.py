@@ -33,10 +33,13 @@ def test_imbalanced_table_is_one_positive_in_ten():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_imbalanced_draws(seed):
+    # The imbalanced tables take the suite's draws: 10 per class or 20 at random,
+    # both classes always among the drawn rows, even where one row in ten is positive.
     y = np.r_[np.zeros(900), np.ones(100)].astype(int)
-    per_class = imbalanced.draw_labels(y, "per_class", seed)
+    level = imbalanced.LABELS_PER_CLASS
+    per_class = suite.draw_labels(y, level, "per_class", seed)
     assert np.bincount(per_class[per_class != -1]).tolist() == [10, 10]
-    random = imbalanced.draw_labels(y, "random", seed)
+    random = suite.draw_labels(y, level, "random", seed)
     drawn = random != -1
     assert drawn.sum() == 20 and set(random[drawn]) == {0, 1}
     assert np.array_equal(random[drawn], y[drawn])
