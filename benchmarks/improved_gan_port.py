@@ -224,6 +224,21 @@ ESTIMATOR_RUNS = (
     "improved_gan_script_pieces_e150",
     "improved_gan_script_pieces_noise_0.13_e150",
     "improved_gan_script_generator_e150",
+    # The bisection, 50 epochs: the port's pieces with one put back to the estimator's.
+    "improved_gan_script_pieces_estimator_generator_e50",
+    "improved_gan_script_pieces_estimator_generator_auto_precision_e50",
+    "improved_gan_script_pieces_minmax_e50",
+    "improved_gan_script_pieces_quiet_init_e50",
+    "improved_gan_script_pieces_catch_up_e50",
+)
+# Runs of the estimator's own configurations that trained before input_noise="auto"
+# kept 0.3 on images: the rule gave these pixels 0.13.
+NOISE_013_RUNS = (
+    "improved_gan_e150",
+    "improved_gan_no_catch_up_e150",
+    "large_data_e150",
+    "large_data_no_catch_up_e150",
+    "improved_gan_script_generator_e150",
 )
 
 
@@ -243,6 +258,8 @@ def report():
     for tag in ESTIMATOR_RUNS:
         for path in sorted(RESULTS_DIR.glob(f"mnist_ceiling_{tag}_seed*.jsonl")):
             name = f"SGANClassifier {tag}, seed " + path.stem.rsplit("seed", 1)[1]
+            if tag in NOISE_013_RUNS:
+                name += " (input noise 0.13)"
             curves[name] = _curve(path, "validation", "test", True)
     print("| run | epochs run | " + " | ".join(f"epoch {e}" for e in REPORT_EPOCHS) + " |")
     print("|---|---|" + "---|" * len(REPORT_EPOCHS))
