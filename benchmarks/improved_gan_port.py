@@ -214,31 +214,28 @@ ESTIMATOR_RUNS = (
     "improved_gan",
     "large_data",
     "large_data_batch100",
-    # 150-epoch runs with and without the catch-up generator steps, side by side.
+    # 150-epoch runs with and without the catch-up generator steps, side by side, at
+    # the input noise input_noise="auto" gave pixels before images were exempted from
+    # its rule (0.13), and at 0.3.
+    "improved_gan_noise_0.13_e150",
+    "improved_gan_no_catch_up_noise_0.13_e150",
+    "large_data_noise_0.13_e150",
+    "large_data_no_catch_up_noise_0.13_e150",
     "improved_gan_e150",
     "improved_gan_no_catch_up_e150",
     "large_data_e150",
     "large_data_no_catch_up_e150",
-    # The port's pieces put into the estimator, and the same at the input noise
-    # that input_noise="auto" gave pixels before images were exempted from its rule.
+    # The port's pieces put into the estimator, and the same at 0.13.
     "improved_gan_script_pieces_e150",
+    "improved_gan_script_pieces",
     "improved_gan_script_pieces_noise_0.13_e150",
-    "improved_gan_script_generator_e150",
+    "improved_gan_script_generator_noise_0.13_e150",
     # The bisection, 50 epochs: the port's pieces with one put back to the estimator's.
     "improved_gan_script_pieces_estimator_generator_e50",
     "improved_gan_script_pieces_estimator_generator_auto_precision_e50",
     "improved_gan_script_pieces_minmax_e50",
     "improved_gan_script_pieces_quiet_init_e50",
     "improved_gan_script_pieces_catch_up_e50",
-)
-# Runs of the estimator's own configurations that trained before input_noise="auto"
-# kept 0.3 on images: the rule gave these pixels 0.13.
-NOISE_013_RUNS = (
-    "improved_gan_e150",
-    "improved_gan_no_catch_up_e150",
-    "large_data_e150",
-    "large_data_no_catch_up_e150",
-    "improved_gan_script_generator_e150",
 )
 
 
@@ -258,8 +255,6 @@ def report():
     for tag in ESTIMATOR_RUNS:
         for path in sorted(RESULTS_DIR.glob(f"mnist_ceiling_{tag}_seed*.jsonl")):
             name = f"SGANClassifier {tag}, seed " + path.stem.rsplit("seed", 1)[1]
-            if tag in NOISE_013_RUNS:
-                name += " (input noise 0.13)"
             curves[name] = _curve(path, "validation", "test", True)
     print("| run | epochs run | " + " | ".join(f"epoch {e}" for e in REPORT_EPOCHS) + " |")
     print("|---|---|" + "---|" * len(REPORT_EPOCHS))
