@@ -42,6 +42,7 @@ run) and prints the table of docs/benchmarks.md.
 import argparse
 import json
 import pickle
+import shutil
 import time
 
 import numpy as np
@@ -259,6 +260,12 @@ def read_curve(path):
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def checkpoint_path(tag, stem):
+    """Model file of a run; runs with a network of their own are pickled (model files hold no code)."""
+    own_network = "generator" in CONFIGURATIONS[tag] or "discriminator" in CONFIGURATIONS[tag]
+    return RESULTS_DIR / "checkpoints" / f"{stem}.{'pkl' if own_network else 'sgan'}"
+
+
 def carry_over(tag, seed, from_epochs, epochs):
     """Start the ``epochs`` run of ``tag`` from the finished ``from_epochs`` run of it.
 
@@ -267,8 +274,6 @@ def carry_over(tag, seed, from_epochs, epochs):
     curve and description are copied under the longer run's name, with the carry
     recorded; the shorter run's files are kept.
     """
-    import shutil
-
     if CONFIGURATIONS[tag].get("learning_rate_schedule", "auto") != "constant":
         raise SystemExit(f"{tag!r} does not train at a constant learning rate: no carry-over")
     source, target = run_stem(tag, from_epochs, seed), run_stem(tag, epochs, seed)
@@ -277,10 +282,7 @@ def carry_over(tag, seed, from_epochs, epochs):
     curve = read_curve(RESULTS_DIR / f"{source}.jsonl")
     if not curve or curve[-1]["epoch"] != from_epochs:
         raise SystemExit(f"{source}.jsonl has not reached epoch {from_epochs}")
-    for suffix in (".pkl", ".sgan"):
-        checkpoint = RESULTS_DIR / "checkpoints" / f"{source}{suffix}"
-        if checkpoint.exists():
-            shutil.copyfile(checkpoint, checkpoint.with_name(f"{target}{suffix}"))
+    shutil.copyfile(checkpoint_path(tag, source), checkpoint_path(tag, target))
     meta = json.loads((RESULTS_DIR / f"{source}.json").read_text())
     meta["carried_over_from"] = {"epochs": from_epochs, "file": f"{source}.jsonl"}
     (RESULTS_DIR / f"{target}.json").write_text(json.dumps(meta, indent=2) + "\n")
@@ -304,10 +306,8 @@ def run(args):
     stem = run_stem(args.tag, args.epochs, args.seed)
     curve_path = RESULTS_DIR / f"{stem}.jsonl"
     params = {**CONFIGURATIONS[args.tag], "n_threads": args.threads}
-    # Model files hold no code, so a run with a network of its own is checkpointed
-    # with pickle (a file this script wrote itself).
-    own_network = "generator" in params or "discriminator" in params
-    checkpoint = RESULTS_DIR / "checkpoints" / f"{stem}.{'pkl' if own_network else 'sgan'}"
+    checkpoint = checkpoint_path(args.tag, stem)
+    own_network = checkpoint.suffix == ".pkl"
     meta_path = RESULTS_DIR / f"{stem}.json"
     if params.get("learning_rate_schedule") == "linear_decay":
         # One decay over all the epochs, however many chunks they are trained in.
