@@ -34,6 +34,8 @@ _BUILT_IN_DISCRIMINATORS = tuple(pair[0] for pair in NETWORKS.values())
 _BUILT_IN_MODULES = tuple(c for pair in NETWORKS.values() for c in pair)
 # Training-loop settings that shape the epoch rather than the net's step.
 _EPOCH_SETTINGS = ("min_steps_per_epoch", "max_passes_per_epoch", "labeled_batch_size")
+# Read by the estimator before the net is built; the net never sees it.
+_DATA_SETTINGS = ("group_labels",)
 
 
 def brings_networks(estimator):
@@ -63,7 +65,7 @@ def _net_settings(estimator, n_rows):
     discriminator_optimizer, generator_optimizer = optimizer_settings(estimator)
     steps = steps_per_epoch(estimator, n_rows)
     return {
-        **{k: v for k, v in training.items() if k not in _EPOCH_SETTINGS},
+        **{k: v for k, v in training.items() if k not in _EPOCH_SETTINGS + _DATA_SETTINGS},
         "neighbor_weight": _resolve_neighbor_weight(
             training["neighbor_weight"],
             estimator.n_features_in_,

@@ -73,6 +73,7 @@ TRAINING_DEFAULTS = {
     "schedule_epochs": None,
     "decay_start": 0.5,
     "neighbor_weight": "auto",
+    "group_labels": True,
 }
 _TRAINING_CONSTRAINTS = {
     "labeled_batch_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -86,6 +87,7 @@ _TRAINING_CONSTRAINTS = {
     "schedule_epochs": [Interval(Integral, 1, None, closed="left"), None],
     "decay_start": [Interval(Real, 0, 1, closed="left")],
     "neighbor_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
+    "group_labels": ["boolean"],
 }
 #: Adam settings that differ from torch's defaults (the usual GAN ``beta1`` of 0.5, and
 #: an epsilon near the reference implementation's effective one).

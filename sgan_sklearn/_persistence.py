@@ -142,6 +142,7 @@ def save(estimator, path, version):
             "batch_size": int(estimator.batch_size_),
             "label_smoothing": float(estimator.label_smoothing_),
             "input_noise": float(estimator.input_noise_),
+            "labeled_by_groups": int(estimator.n_labeled_by_groups_),
             "neighbor_weight": float(net.neighbor_weight),
         },
         "history": net.history_.to_list(),
@@ -265,6 +266,8 @@ def _rebuilt(from_saved_state, metadata, weights, device):
         "label_smoothing_": float(net_state.get("label_smoothing", params["label_smoothing"])),
         # Files written before input_noise="auto" existed hold a float parameter.
         "input_noise_": float(net_state.get("input_noise", params["input_noise"])),
+        # Files written before group labels existed trained on the labels as given.
+        "n_labeled_by_groups_": int(net_state.get("labeled_by_groups", 0)),
         "transduction_": classes[weights["transduction"].numpy()],
         "label_distributions_": weights["label_distributions"].numpy(),
     }

@@ -21,7 +21,7 @@ from sklearn.utils import _safe_indexing, column_or_1d
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _build, _params, _persistence
+from . import _build, _groups, _params, _persistence
 from ._auto import (
     _resolve_batch_size,
     _resolve_input_noise,
@@ -236,10 +236,15 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
           ``max_passes_per_epoch``, ``catch_up_steps``, ``catch_up_threshold``,
           ``discriminator_loss`` ("improved_gan", or "keras_sgan" for the
           Keras SGAN script's loss), ``generator_start``,
-          ``initialize_with_noise``, ``schedule_epochs``, ``decay_start`` and
+          ``initialize_with_noise``, ``schedule_epochs``, ``decay_start``,
           ``neighbor_weight`` (weight of the term that pulls the class
           probabilities of neighbouring rows together; "auto": 0.3 on inputs
-          under 256 features, 0 for wider inputs and for your own networks).
+          under 256 features, 0 for wider inputs and for your own networks)
+          and ``group_labels`` (default True: on inputs under 256 features and
+          up to 20,000 rows, where the nearest-neighbour graph of the scaled
+          rows falls apart into groups and each group's labels name one
+          class, every row of the group is labeled with that class before
+          training; False trains on the labels as given).
 
         A name that matches none of them raises a ValueError that suggests
         the closest valid name.
@@ -257,6 +262,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     input_noise_ : float
         Standard deviation of the input noise (``"auto"`` resolved).
+
+    n_labeled_by_groups_ : int
+        Unlabeled rows of the last fit that were labeled before training
+        because they lie in a group of rows apart from the rest whose labels
+        all name one class (see ``train__group_labels``); 0 where the rows
+        form no such groups.
 
     temperature_ : float
         Temperature ``predict_proba`` divides the class logits by
@@ -530,6 +541,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
                 f"but y has labeled classes {classes.tolist()}. Fit with warm_start=False "
                 "to start afresh."
             )
+        if not continuing:
+            vars(self).update(
+                _build.fitted_shapes_and_scaler(self, X, classes, hidden_sizes, generator_sizes)
+            )
+        X_scaled = scaled(self.scaler_, X)
+        n_given = len(labeled_rows)
+        labeled_rows, codes = self._labels_from_groups(X_scaled, labeled_rows, codes)
+        self.n_labeled_by_groups_ = len(labeled_rows) - n_given
         fewest_labels = np.bincount(codes).min()
         if not continuing or self.batch_size != "auto":
             # A continued fit keeps the batch "auto" chose on the first data.
@@ -539,11 +558,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         # Resolved on every fit: it only changes the loss, so a continued fit whose
         # labels reached the threshold trains without smoothing from then on.
         self.label_smoothing_ = _resolve_label_smoothing(self.label_smoothing, fewest_labels)
-        if not continuing:
-            vars(self).update(
-                _build.fitted_shapes_and_scaler(self, X, classes, hidden_sizes, generator_sizes)
-            )
-        data = SemiSupervisedData(scaled(self.scaler_, X), labeled_rows, codes)
+        data = SemiSupervisedData(X_scaled, labeled_rows, codes)
 
         # A continued fit draws new noise: the same seed again would replay the
         # first epochs' noise.
@@ -577,6 +592,15 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.label_distributions_ = self._proba_of_scaled(data.X)
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
         return self
+
+    def _labels_from_groups(self, X_scaled, labeled_rows, codes):
+        """The labels, with the rows of groups whose labels name one class labeled."""
+        if not _params.training_settings(self)["group_labels"]:
+            return labeled_rows, codes
+        architecture = "custom" if _build.brings_networks(self) else self.architecture
+        if not _groups.applies(X_scaled, labeled_rows, architecture):
+            return labeled_rows, codes
+        return _groups.labels_from_groups(X_scaled, labeled_rows, codes)
 
     def _warn_about_termination(self):
         if self.termination_condition_ == "diverged":

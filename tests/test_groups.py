@@ -1,0 +1,83 @@
+"""Labels carried through groups of rows that lie apart from the rest."""
+
+import numpy as np
+from sklearn.datasets import make_circles, make_moons
+
+from sgan_sklearn import SGANClassifier, load
+from sgan_sklearn._groups import labels_from_groups
+from tests._helpers import ACCURATE, TINY
+
+
+def _one_label_per_class(y):
+    partial = np.full(len(y), -1)
+    for label in np.unique(y):
+        partial[np.flatnonzero(y == label)[0]] = label
+    return partial
+
+
+def _codes(partial):
+    labeled_rows = np.flatnonzero(partial != -1)
+    return labeled_rows, partial[labeled_rows]
+
+
+def test_the_two_circles_are_labeled_from_one_label_each():
+    X, y = make_circles(200, random_state=0)
+    partial = _one_label_per_class(y)
+    model = SGANClassifier(**ACCURATE, random_state=0).fit(X, partial)
+    assert model.n_labeled_by_groups_ == len(y) - 2
+    np.testing.assert_array_equal(model.transduction_, y)
+    without = SGANClassifier(**ACCURATE, train__group_labels=False, random_state=0)
+    without.fit(X, partial)
+    assert without.n_labeled_by_groups_ == 0
+    # The network alone splits the rings with a near-straight boundary.
+    assert (without.transduction_ == y).mean() < 0.9
+
+
+def test_every_row_of_a_group_takes_the_class_of_its_labels():
+    X, y = make_circles(200, random_state=1)
+    partial = np.full(len(y), -1)
+    partial[np.flatnonzero(y == 0)[:3]] = 0
+    partial[np.flatnonzero(y == 1)[:1]] = 1
+    labeled_rows, codes = labels_from_groups(X, *_codes(partial))
+    np.testing.assert_array_equal(labeled_rows, np.arange(len(y)))
+    np.testing.assert_array_equal(codes, y)
+
+
+def test_a_group_whose_labels_disagree_leaves_the_labels_as_given():
+    X, y = make_circles(200, random_state=0)
+    partial = _one_label_per_class(y)
+    inner = np.flatnonzero(y == 1)
+    partial[inner[50]] = 0  # a label of the outer ring's class inside the inner ring
+    given = _codes(partial)
+    labeled_rows, codes = labels_from_groups(X, *given)
+    np.testing.assert_array_equal(labeled_rows, given[0])
+    np.testing.assert_array_equal(codes, given[1])
+
+
+def test_groups_that_more_neighbours_join_are_not_groups():
+    # Two rows of points one apart, 2.5 apart from each other: two groups with two
+    # neighbours each, one with four.
+    X = np.concatenate([np.arange(10.0), np.arange(10.0) + 11.5])[:, None]
+    partial = np.full(20, -1)
+    partial[[0, 19]] = [0, 1]
+    given = _codes(partial)
+    labeled_rows, codes = labels_from_groups(X, *given)
+    np.testing.assert_array_equal(labeled_rows, given[0])
+    # Farther apart, the same rows are two groups.
+    X[10:] += 10
+    labeled_rows, codes = labels_from_groups(X, *given)
+    np.testing.assert_array_equal(codes, np.repeat([0, 1], 10))
+
+
+def test_rows_in_one_connected_cloud_keep_their_labels():
+    X, y = make_moons(300, noise=0.1, random_state=0)
+    model = SGANClassifier(**TINY, random_state=0).fit(X, _one_label_per_class(y))
+    assert model.n_labeled_by_groups_ == 0
+
+
+def test_a_saved_model_keeps_the_count_of_rows_labeled_by_groups(tmp_path):
+    X, y = make_circles(200, random_state=0)
+    model = SGANClassifier(**TINY, random_state=0).fit(X, _one_label_per_class(y))
+    model.save(tmp_path / "circles.sgan")
+    loaded = load(tmp_path / "circles.sgan")
+    assert loaded.n_labeled_by_groups_ == model.n_labeled_by_groups_ == len(y) - 2
