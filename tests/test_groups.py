@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.datasets import make_circles, make_moons
+from sklearn.neighbors import NearestNeighbors
 
 from sgan_sklearn import SGANClassifier, load
 from sgan_sklearn._groups import labels_from_groups
@@ -69,8 +70,29 @@ def test_groups_that_more_neighbours_join_are_not_groups():
     np.testing.assert_array_equal(codes, np.repeat([0, 1], 10))
 
 
-def test_rows_in_one_connected_cloud_keep_their_labels():
+def test_the_densest_rows_of_two_noisy_moons_are_labeled_from_one_label_each():
+    # Noisy rows bridge the gap between the moons; without the sparsest tenth it shows.
     X, y = make_moons(300, noise=0.1, random_state=0)
+    partial = _one_label_per_class(y)
+    labeled_rows, codes = labels_from_groups(X, *_codes(partial))
+    assert 0.8 * len(y) < len(labeled_rows) < len(y)
+    np.testing.assert_array_equal(codes, y[labeled_rows])
+
+
+def test_a_label_on_a_row_outside_the_groups_leaves_the_labels_as_given():
+    X, y = make_moons(300, noise=0.1, random_state=0)
+    partial = _one_label_per_class(y)
+    distances, _ = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X)
+    loneliest = np.argmax(distances[:, -1])
+    partial[loneliest] = y[loneliest]
+    given = _codes(partial)
+    labeled_rows, codes = labels_from_groups(X, *given)
+    np.testing.assert_array_equal(labeled_rows, given[0])
+
+
+def test_rows_in_one_connected_cloud_keep_their_labels():
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    y = (X[:, 0] > 0).astype(int)
     model = SGANClassifier(**TINY, random_state=0).fit(X, _one_label_per_class(y))
     assert model.n_labeled_by_groups_ == 0
 
