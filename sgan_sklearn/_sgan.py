@@ -242,9 +242,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
           under 256 features, 0 for wider inputs and for your own networks)
           and ``group_labels`` (default True: on inputs under 256 features and
           up to 20,000 rows, where the nearest-neighbour graph of the scaled
-          rows falls apart into groups and each group's labels name one
-          class, every row of the group is labeled with that class before
-          training; False trains on the labels as given).
+          rows, or of the densest nine in ten, falls apart into groups, every
+          labeled row lies in one and each group's labels name one class,
+          every row of a group is labeled with that class before training;
+          False trains on the labels as given).
 
         A name that matches none of them raises a ValueError that suggests
         the closest valid name.
