@@ -3,8 +3,8 @@
 Decision boundaries with few labels on a 2-D toy
 ================================================
 
-Two interleaving half moons, 300 points, of which only 4 per class are labeled. A
-classifier trained on the 8 labeled points alone draws a boundary between them; a
+Two interleaving half moons, 300 points, of which only one per class is labeled. A
+classifier trained on the 2 labeled points alone draws a boundary between them; a
 semi-supervised one should follow the gap between the moons that the unlabeled points
 reveal. This example draws the decision regions of
 :class:`~sgan_sklearn.SGANClassifier` next to those of
@@ -13,12 +13,12 @@ reveal. This example draws the decision regions of
 
 The SGAN keeps its default networks but trains for ``max_epochs=10`` (500 steps)
 rather than 30, which is enough for two features and keeps the example short. It is
-fitted twice: with the default ``input_noise="auto"``, which reads how close together
-the rows lie, and with ``input_noise=0.3``, the noise it uses on wider data.
+fitted twice: with its defaults, and with ``train__group_labels=False``, which shows
+what the network alone draws.
 """
 
 # %%
-# The data: 8 labels among 300 points
+# The data: 2 labels among 300 points
 # -----------------------------------
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,19 +32,23 @@ X, y = make_moons(n_samples=300, noise=0.12, random_state=0)
 rng = np.random.default_rng(0)
 y_partial = np.full_like(y, -1)
 for label in (0, 1):
-    keep = rng.choice(np.flatnonzero(y == label), size=4, replace=False)
+    keep = rng.choice(np.flatnonzero(y == label), size=1, replace=False)
     y_partial[keep] = label
 labeled = y_partial != -1
 
 # %%
 # Fit the models
 # --------------
-# The SGAN adds Gaussian noise to its (standardised) input while training. On wide data
-# its standard deviation is 0.3, about as wide as the gap between the moons; the default,
-# ``"auto"``, scales it down where rows lie close together, as on these two features.
+# Before training, the SGAN looks for groups of rows with a clear gap between them (the
+# nearest-neighbour graph of all rows, or of the densest nine in ten, falling apart),
+# each holding labels of one class only. Here the densest rows form one group per moon,
+# so every row of a group takes the class of its labels; ``n_labeled_by_groups_`` says
+# how many rows that labeled.
 models = {
-    "SGAN, input_noise='auto' (default)": SGANClassifier(max_epochs=10, random_state=0),
-    "SGAN, input_noise=0.3": SGANClassifier(max_epochs=10, input_noise=0.3, random_state=0),
+    "SGAN (defaults)": SGANClassifier(max_epochs=10, random_state=0),
+    "SGAN, train__group_labels=False": SGANClassifier(
+        max_epochs=10, train__group_labels=False, random_state=0
+    ),
     'LabelSpreading(kernel="rbf")': LabelSpreading(kernel="rbf", gamma=20),
 }
 for model in models.values():
@@ -52,14 +56,14 @@ for model in models.values():
 models["SVC, labeled points only"] = SVC(gamma=1.0).fit(X[labeled], y_partial[labeled])
 for name, model in models.items():
     print(f"{name:36s} accuracy on all 300 points: {model.score(X, y):.3f}")
-print(f"input noise chosen by 'auto': {models[next(iter(models))].input_noise_:.3f}")
+print(f"rows labeled by groups: {models['SGAN (defaults)'].n_labeled_by_groups_}")
 
 # %%
 # Decision regions
 # ----------------
 # Background: the predicted class on a grid (for the SGAN and LabelSpreading the
 # shade is ``predict_proba`` of class 1). Small dots: the unlabeled points, coloured
-# by their true class; large outlined dots: the 8 labeled points.
+# by their true class; large outlined dots: the 2 labeled points.
 xx, yy = np.meshgrid(np.linspace(-1.6, 2.6, 200), np.linspace(-1.1, 1.6, 150))
 grid = np.c_[xx.ravel(), yy.ravel()]
 fig, axes = plt.subplots(1, 4, figsize=(15, 4.3), sharey=True)
@@ -89,13 +93,13 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# LabelSpreading propagates the labels over an RBF similarity graph, so its boundary
-# follows the moons. The SGAN learns a boundary from the same unlabeled points
-# without a graph: the unlabeled rows must be "real" and the generated ones "fake",
-# which pushes the class boundary towards low-density gaps, but with 4 labels per
-# class and a short fit it stays close to the boundary of the labeled-only SVC, with
-# either input noise. Classes that follow thin curved manifolds in few dimensions
-# are where a graph method is the better tool
-# (:ref:`when-to-use`). To tune the SGAN's noise yourself, choose it by
-# cross-validation on the labeled rows
-# (:ref:`sphx_glr_auto_examples_plot_model_selection.py`).
+# The SGAN with its defaults follows the moons: the group labels give it most rows of
+# each moon, and the network draws its boundary through the gap, labeling the rows left
+# out of the groups (the sparsest tenth) itself. The network alone learns a boundary
+# from the same unlabeled points without a graph: the unlabeled rows must be "real" and
+# the generated ones "fake", which pushes the class boundary towards low-density gaps,
+# but with one label per class it has little to go on and its boundary leans towards
+# the labeled-only SVC's. LabelSpreading, with one label per moon, cuts across both
+# moons much as the SVC does. Where the classes' rows touch, no groups form
+# and the network alone decides: classes on thin curves that touch are where results
+# vary most from fit to fit (:ref:`when-to-use`).
