@@ -18,12 +18,12 @@ from ._auto import NEIGHBOR_SEARCH_ROWS, WIDE_INPUT, nearest_rows
 # label. They are looked for among all rows, then among the densest nine rows in
 # ten (those nearest their k-th neighbour), whose groups count only if they hold
 # MIN_GROUP_SHARE of the rows: noisy rows bridge the gap between two half-moons,
-# and without them the gap shows. Every labeled row must lie in a group, each
-# group's labels must name one class, and with STABLE_FACTOR times as many
+# and without them the gap shows. Every class must have a label in some group,
+# each group's labels must name one class, and with STABLE_FACTOR times as many
 # neighbours no group may join labels of two classes: a gap, not a thin spot that
-# a few more neighbours bridge. Measured on the validation suite
-# (benchmarks/suite.py): the rule labels rows on the two circles and the two
-# moons only.
+# a few more neighbours bridge. Labeled rows outside the groups keep their
+# labels. Measured on the validation suite (benchmarks/suite.py): the rule labels
+# rows on the two circles and the two moons only.
 MIN_NEIGHBORS = 2
 MAX_NEIGHBORS = 10
 STABLE_FACTOR = 2
@@ -66,11 +66,12 @@ def _groups(X, neighbors, k, densest):
 
 
 def _class_of_groups(group, n_groups, labeled_rows, codes):
-    """Class of each group from its labels; None where a labeled row is in no group or a
-    group's labels name two classes."""
-    if (group[labeled_rows] < 0).any():
+    """Class of each group from its labels; None where a class has no label in any group
+    or a group's labels name two classes."""
+    inside = group[labeled_rows] >= 0
+    if np.unique(codes[inside]).size < np.unique(codes).size:
         return None
-    pairs = np.unique(np.column_stack([group[labeled_rows], codes]), axis=0)
+    pairs = np.unique(np.column_stack([group[labeled_rows[inside]], codes[inside]]), axis=0)
     if len(np.unique(pairs[:, 0])) < len(pairs):
         return None
     class_of_group = np.full(n_groups, -1, dtype=codes.dtype)
@@ -102,8 +103,9 @@ def labels_from_groups(X, labeled_rows, codes):
     """``(labeled_rows, codes)`` with the rows of groups labeled with their labels' class.
 
     ``labeled_rows`` and ``codes`` come back unchanged where the rows form fewer
-    than two groups, where a labeled row lies in no group, where a group's labels
-    name more than one class, or where more neighbours join labels of two classes.
+    than two groups, where a class has no label in any group, where a group's
+    labels name more than one class, or where more neighbours join labels of two
+    classes.
     """
     neighbors = nearest_rows(X, STABLE_FACTOR * MAX_NEIGHBORS)
     for densest in DENSEST_SHARES:

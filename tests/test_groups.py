@@ -79,15 +79,29 @@ def test_the_densest_rows_of_two_noisy_moons_are_labeled_from_one_label_each():
     np.testing.assert_array_equal(codes, y[labeled_rows])
 
 
-def test_a_label_on_a_row_outside_the_groups_leaves_the_labels_as_given():
+def test_a_class_whose_labels_all_lie_outside_the_groups_leaves_the_labels_as_given():
+    # Both moons hold a label of class 0; the one label of class 1 is on the row
+    # farthest from its neighbours, outside every group.
+    X, y = make_moons(300, noise=0.1, random_state=0)
+    partial = np.full(len(y), -1)
+    partial[[np.flatnonzero(y == 0)[0], np.flatnonzero(y == 1)[0]]] = 0
+    distances, _ = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X)
+    partial[np.argmax(distances[:, -1])] = 1
+    given = _codes(partial)
+    labeled_rows, codes = labels_from_groups(X, *given)
+    np.testing.assert_array_equal(labeled_rows, given[0])
+    np.testing.assert_array_equal(codes, given[1])
+
+
+def test_labels_outside_the_groups_are_kept():
     X, y = make_moons(300, noise=0.1, random_state=0)
     partial = _one_label_per_class(y)
     distances, _ = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X)
     loneliest = np.argmax(distances[:, -1])
-    partial[loneliest] = y[loneliest]
-    given = _codes(partial)
-    labeled_rows, codes = labels_from_groups(X, *given)
-    np.testing.assert_array_equal(labeled_rows, given[0])
+    partial[loneliest] = 1 - y[loneliest]
+    labeled_rows, codes = labels_from_groups(X, *_codes(partial))
+    assert len(labeled_rows) > 0.8 * len(y)
+    assert codes[np.searchsorted(labeled_rows, loneliest)] == 1 - y[loneliest]
 
 
 def test_rows_in_one_connected_cloud_keep_their_labels():
