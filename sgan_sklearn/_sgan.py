@@ -243,7 +243,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
           and ``group_labels`` (default True: on inputs under 256 features and
           up to 20,000 rows, where the nearest-neighbour graph of the scaled
           rows, or of the densest nine in ten, falls apart into groups, every
-          labeled row lies in one and each group's labels name one class,
+          class has a label in one and each group's labels name one class,
           every row of a group is labeled with that class before training;
           False trains on the labels as given).
 
