@@ -566,7 +566,13 @@ def test_a_class_with_few_labels_gets_100_row_batches_and_50_steps():
     for label, count in ((0, 20), (1, 20), (2, 4)):  # 44 labels, 4 in class 2
         rows = np.flatnonzero(y_true == label)[:count]
         few[rows] = label
-    clf = SGANClassifier(hidden_layer_sizes=(8,), generator_layer_sizes=(8,), max_epochs=1)
+    # Without group labels: the blobs lie apart and would each be labeled in full.
+    clf = SGANClassifier(
+        hidden_layer_sizes=(8,),
+        generator_layer_sizes=(8,),
+        max_epochs=1,
+        train__group_labels=False,
+    )
     clf.fit(X, few)
     assert clf.batch_size_ == 100 and clf.net_.steps_per_epoch == 50
     few[np.flatnonzero((y_true == 2) & (few == -1))[0]] = 2  # 5 in every class
@@ -609,7 +615,8 @@ def test_auto_label_smoothing_and_temperature_follow_the_rarest_class():
     few = np.full_like(y, -1)
     for label, count in ((0, 10), (1, 10), (2, 4)):  # 4 labels in class 2
         few[np.flatnonzero(y_true == label)[:count]] = label
-    clf = SGANClassifier(**SMALL, random_state=0).fit(X, few)
+    # Without group labels: the blobs lie apart and would each be labeled in full.
+    clf = SGANClassifier(**SMALL, train__group_labels=False, random_state=0).fit(X, few)
     assert clf.label_smoothing_ == 0.05 and clf.net_.criterion_.label_smoothing == 0.05
     assert clf.temperature_ == 1.0
     few[np.flatnonzero((y_true == 2) & (few == -1))[0]] = 2  # 5 in every class
