@@ -42,6 +42,11 @@ def brings_networks(estimator):
     return estimator.discriminator is not None or estimator.generator is not None
 
 
+def network_kind(estimator):
+    """The architecture the data rules see: "custom" where the user brings a network."""
+    return "custom" if brings_networks(estimator) else estimator.architecture
+
+
 def steps_per_epoch(estimator, n_rows):
     training = training_settings(estimator)
     return _resolve_steps_per_epoch(
@@ -69,7 +74,7 @@ def _net_settings(estimator, n_rows):
         "neighbor_weight": _resolve_neighbor_weight(
             training["neighbor_weight"],
             estimator.n_features_in_,
-            "custom" if brings_networks(estimator) else estimator.architecture,
+            network_kind(estimator),
         ),
         **{f"optimizer__{k}": v for k, v in discriminator_optimizer.items()},
         **{f"generator_optimizer__{k}": v for k, v in generator_optimizer.items()},

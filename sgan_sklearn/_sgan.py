@@ -598,8 +598,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """The labels, with the rows of groups whose labels name one class labeled."""
         if not _params.training_settings(self)["group_labels"]:
             return labeled_rows, codes
-        architecture = "custom" if _build.brings_networks(self) else self.architecture
-        if not _groups.applies(X_scaled, labeled_rows, architecture):
+        if not _groups.applies(X_scaled, labeled_rows, _build.network_kind(self)):
             return labeled_rows, codes
         return _groups.labels_from_groups(X_scaled, labeled_rows, codes)
 
