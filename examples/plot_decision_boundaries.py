@@ -42,8 +42,9 @@ labeled = y_partial != -1
 # Before training, the SGAN looks for groups of rows with a clear gap between them (the
 # nearest-neighbour graph of all rows, or of the densest nine in ten, falling apart),
 # each holding labels of one class only. Here the densest rows form one group per moon,
-# so every row of a group takes the class of its labels; ``n_labeled_by_groups_`` says
-# how many rows that labeled.
+# so every row of a group takes the class of its labels, and the sparse rows left out
+# take the class of the group nearest them along the graph; ``n_labeled_by_groups_``
+# says how many rows that labeled.
 models = {
     "SGAN (defaults)": SGANClassifier(max_epochs=10, random_state=0),
     "SGAN, train__group_labels=False": SGANClassifier(
@@ -93,9 +94,8 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# The SGAN with its defaults follows the moons: the group labels give it most rows of
-# each moon, and the network draws its boundary through the gap, labeling the rows left
-# out of the groups (the sparsest tenth) itself. The network alone learns a boundary
+# The SGAN with its defaults follows the moons: the group labels give it the rows of
+# each moon, and the network draws its boundary through the gap. The network alone learns a boundary
 # from the same unlabeled points without a graph: the unlabeled rows must be "real" and
 # the generated ones "fake", which pushes the class boundary towards low-density gaps,
 # but with one label per class it has little to go on and its boundary leans towards

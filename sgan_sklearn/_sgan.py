@@ -244,8 +244,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
           up to 20,000 rows, where the nearest-neighbour graph of the scaled
           rows, or of the densest nine in ten, falls apart into groups, every
           class has a label in one and each group's labels name one class,
-          every row of a group is labeled with that class before training;
-          False trains on the labels as given).
+          every row of a group is labeled with that class before training,
+          and the rows left outside the groups take the class of the group
+          nearest them along the graph; False trains on the labels as given).
 
         A name that matches none of them raises a ValueError that suggests
         the closest valid name.
@@ -266,9 +267,9 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
 
     n_labeled_by_groups_ : int
         Unlabeled rows of the last fit that were labeled before training
-        because they lie in a group of rows apart from the rest whose labels
-        all name one class (see ``train__group_labels``); 0 where the rows
-        form no such groups.
+        because they lie in, or nearest to, a group of rows apart from the
+        rest whose labels all name one class (see ``train__group_labels``);
+        0 where the rows form no such groups.
 
     temperature_ : float
         Temperature ``predict_proba`` divides the class logits by
