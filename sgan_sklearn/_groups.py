@@ -34,6 +34,14 @@ MAX_NEIGHBORS = 10
 STABLE_FACTOR = 2
 DENSEST_SHARES = (1.0, 0.9)
 MIN_GROUP_SHARE = 0.05
+# A group that holds no label, UNLABELED_GROUP_SHARE of the rows or more, and is
+# the same rows (PERSISTENT_OVERLAP of their union) at two k in a row stands apart
+# as much as the labeled ones: which class it is, no label says, and the rule
+# looks no further (a class of two clusters with one labeled, say). Pieces of
+# one half-moon, joined at the next k, do not stay the same.
+UNLABELED_GROUP_SHARE = 0.1
+PERSISTENT_OVERLAP = 0.9
+PERSISTENT_STEPS = 4
 
 
 def applies(X, labeled_rows, architecture):
@@ -84,10 +92,35 @@ def _class_of_groups(group, n_groups, labeled_rows, codes):
     return class_of_group
 
 
+def _unlabeled_groups(group, n_groups, labeled_rows):
+    """Row masks of the groups that hold no label and UNLABELED_GROUP_SHARE of the rows."""
+    held = np.zeros(n_groups, dtype=bool)
+    held[group[labeled_rows][group[labeled_rows] >= 0]] = True
+    sizes = np.bincount(group[group >= 0], minlength=n_groups)
+    large = ~held & (sizes >= UNLABELED_GROUP_SHARE * len(group))
+    return [group == g for g in np.flatnonzero(large)]
+
+
+def _persists(masks, before):
+    """Whether a mask of ``masks`` is (almost) one of ``before``: a group that stays apart."""
+    return any(
+        (mask & old).sum() >= PERSISTENT_OVERLAP * (mask | old).sum()
+        for mask in masks
+        for old in before
+    )
+
+
 def _labels_among(X, neighbors, labeled_rows, codes, densest):
     """Every grouped row's class among the ``densest`` share of rows, -1 elsewhere; or None."""
+    unlabeled_before = []
     for k in range(MIN_NEIGHBORS, neighbors.shape[1] // STABLE_FACTOR + 1):
         group, n_groups = _groups(X, neighbors, k, densest)
+        unlabeled = _unlabeled_groups(group, n_groups, labeled_rows)
+        # Groups without labels that were there at the last PERSISTENT_STEPS values of k.
+        lasting = [m for m in unlabeled if all(_persists([m], b) for b in unlabeled_before)]
+        unlabeled_before = (unlabeled_before + [unlabeled])[-(PERSISTENT_STEPS - 1):]
+        if len(unlabeled_before) == PERSISTENT_STEPS - 1 and lasting:
+            return None  # a large group without labels: any class given to it is a guess
         if n_groups < 2:
             if densest == 1:
                 return None  # one cloud: more neighbours cannot split it

@@ -1,7 +1,7 @@
 """Labels carried through groups of rows that lie apart from the rest."""
 
 import numpy as np
-from sklearn.datasets import make_circles, make_moons
+from sklearn.datasets import make_circles, make_classification, make_moons
 from sklearn.neighbors import NearestNeighbors
 
 from sgan_sklearn import SGANClassifier, load
@@ -113,6 +113,25 @@ def test_labels_outside_the_groups_are_kept():
     labeled_rows, codes = labels_from_groups(X, *_codes(partial))
     assert len(labeled_rows) > 0.8 * len(y)
     assert codes[np.searchsorted(labeled_rows, loneliest)] == 1 - y[loneliest]
+
+
+def test_a_large_group_without_labels_is_given_no_class():
+    # Two clusters per class, one label per class: a quarter of the rows stand apart
+    # with no label over several neighbour counts before more neighbours join them to
+    # a cluster of the other class. Which class they are, no label says.
+    X, y = make_classification(
+        1000, 2, n_informative=2, n_redundant=0, n_clusters_per_class=2, class_sep=2.0,
+        random_state=0,
+    )  # fmt: skip
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    partial = np.full(len(y), -1)
+    rng = np.random.default_rng(0)
+    for label in (0, 1):
+        partial[rng.choice(np.flatnonzero(y == label))] = label
+    given = _codes(partial)
+    labeled_rows, codes = labels_from_groups(X, *given)
+    np.testing.assert_array_equal(labeled_rows, given[0])
+    np.testing.assert_array_equal(codes, given[1])
 
 
 def test_rows_in_one_connected_cloud_keep_their_labels():
