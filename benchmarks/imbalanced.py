@@ -146,7 +146,9 @@ def report(rows):
     class on every row of every seed, as it does here; the best balanced accuracy
     and ROC AUC of each block are in bold.
     """
-    print("| table | labels | model | balanced accuracy | ROC AUC | accuracy | predicted positive |")
+    print(
+        "| table | labels | model | balanced accuracy | ROC AUC | accuracy | predicted positive |"
+    )
     print("|---|---|---|---|---|---|---|")
     for name in TABLES:
         for draw in DRAWS:

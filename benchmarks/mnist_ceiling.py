@@ -248,10 +248,29 @@ class EpochScorer(Callback):
         self.excluded += time.perf_counter() - now
 
 
-def run_stem(tag, epochs, seed):
-    """File stem of one run; budgets other than the paper's 300 epochs are named."""
+def run_stem(tag, epochs, seed, label_draw="protocol"):
+    """File stem of one run; budgets other than the paper's 300 epochs and the
+    script's label draw are named."""
     budget = "" if epochs == FULL_BUDGET else f"_e{epochs}"
-    return f"mnist_ceiling_{tag}{budget}_seed{seed}"
+    draw = "" if label_draw == "protocol" else f"_{label_draw}_draw"
+    return f"mnist_ceiling_{tag}{draw}{budget}_seed{seed}"
+
+
+def script_draw(y_train, seed):
+    """The Improved-GAN script's labels, as ``benchmarks/improved_gan_port.py`` draws them:
+    one permutation of the training rows with the seed, the first 10 rows of each class."""
+    order = np.random.RandomState(seed).permutation(len(y_train))
+    labeled = np.concatenate([order[y_train[order] == c][:10] for c in range(10)])
+    y_partial = np.full_like(y_train, -1)
+    y_partial[labeled] = y_train[labeled]
+    return y_partial
+
+
+def run_name(meta):
+    """A run's configuration, with the label draw where it is the script's."""
+    if meta.get("label_draw", "protocol") == "protocol":
+        return meta["tag"]
+    return f"{meta['tag']} ({meta['label_draw']}'s label draw)"
 
 
 def read_curve(path):
@@ -261,12 +280,13 @@ def read_curve(path):
 
 
 def checkpoint_path(tag, stem):
-    """Model file of a run; runs with a network of their own are pickled (model files hold no code)."""
+    """Model file of a run; runs with a network of their own are pickled
+    (model files hold no code)."""
     own_network = "generator" in CONFIGURATIONS[tag] or "discriminator" in CONFIGURATIONS[tag]
     return RESULTS_DIR / "checkpoints" / f"{stem}.{'pkl' if own_network else 'sgan'}"
 
 
-def carry_over(tag, seed, from_epochs, epochs):
+def carry_over(tag, seed, from_epochs, epochs, label_draw="protocol"):
     """Start the ``epochs`` run of ``tag`` from the finished ``from_epochs`` run of it.
 
     Only for a constant learning rate, where the shorter fit is the first part of
@@ -276,7 +296,8 @@ def carry_over(tag, seed, from_epochs, epochs):
     """
     if CONFIGURATIONS[tag].get("learning_rate_schedule", "auto") != "constant":
         raise SystemExit(f"{tag!r} does not train at a constant learning rate: no carry-over")
-    source, target = run_stem(tag, from_epochs, seed), run_stem(tag, epochs, seed)
+    source = run_stem(tag, from_epochs, seed, label_draw)
+    target = run_stem(tag, epochs, seed, label_draw)
     if (RESULTS_DIR / f"{target}.jsonl").exists():
         raise SystemExit(f"{target}.jsonl exists: continue it without --from-epochs")
     curve = read_curve(RESULTS_DIR / f"{source}.jsonl")
@@ -286,24 +307,25 @@ def carry_over(tag, seed, from_epochs, epochs):
     meta = json.loads((RESULTS_DIR / f"{source}.json").read_text())
     meta["carried_over_from"] = {"epochs": from_epochs, "file": f"{source}.jsonl"}
     (RESULTS_DIR / f"{target}.json").write_text(json.dumps(meta, indent=2) + "\n")
-    (RESULTS_DIR / f"{target}.jsonl").write_text(
-        "".join(json.dumps(row) + "\n" for row in curve)
-    )
+    (RESULTS_DIR / f"{target}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in curve))
 
 
 def run(args):
     torch.set_num_threads(args.threads)
     if args.from_epochs:
-        carry_over(args.tag, args.seed, args.from_epochs, args.epochs)
+        carry_over(args.tag, args.seed, args.from_epochs, args.epochs, args.label_draw)
     X_train, y_train, X_test, y_test = load_mnist_scaled(args.data)
-    y_partial = mnist_100_split(y_train, 10, args.seed)
+    if args.label_draw == "script":
+        y_partial = script_draw(y_train, args.seed)
+    else:
+        y_partial = mnist_100_split(y_train, 10, args.seed)
     unlabeled = np.flatnonzero(y_partial == -1)
     validation = np.random.default_rng(1000 + args.seed).choice(
         unlabeled, N_VALIDATION, replace=False
     )
     X_val, y_val = X_train[validation], y_train[validation]
 
-    stem = run_stem(args.tag, args.epochs, args.seed)
+    stem = run_stem(args.tag, args.epochs, args.seed, args.label_draw)
     curve_path = RESULTS_DIR / f"{stem}.jsonl"
     params = {**CONFIGURATIONS[args.tag], "n_threads": args.threads}
     checkpoint = checkpoint_path(args.tag, stem)
@@ -333,6 +355,7 @@ def run(args):
     meta = {
         "tag": args.tag,
         "seed": args.seed,
+        "label_draw": args.label_draw,
         "threads": args.threads,
         "epochs": args.epochs,
         "chunk": args.chunk,
@@ -435,7 +458,7 @@ def print_summary(runs):
     finished = {}
     for meta, curve in sorted(runs, key=lambda run: run[0]["seed"]):
         if curve and curve[-1]["epoch"] == meta["epochs"]:
-            finished.setdefault(meta["tag"], []).append((meta["seed"], curve))
+            finished.setdefault(run_name(meta), []).append((meta["seed"], curve))
     print(
         "| configuration | seeds | mean validation error | mean test error "
         "| test errors per seed | epoch from which validation error stays within 0.1 point "
@@ -469,7 +492,7 @@ def plot_curves(plt, runs, out):
         ax.plot(
             [row["epoch"] for row in curve],
             [100 * (1 - row["test"]) for row in curve],
-            label=f"{meta['tag']}, seed {meta['seed']}{budget}",
+            label=f"{run_name(meta)}, seed {meta['seed']}{budget}",
             linewidth=1,
         )
     ax.axhline(0.93, color="grey", linestyle="--", linewidth=1)
@@ -493,7 +516,7 @@ def print_table(runs):
         last = curve[-1]
         best = max(curve, key=lambda row: row["validation"])
         print(
-            f"| {meta['tag']} | {meta['seed']} | {last['epoch']} of {meta['epochs']} "
+            f"| {run_name(meta)} | {meta['seed']} | {last['epoch']} of {meta['epochs']} "
             f"| {100 * (1 - last['validation']):.2f}% "
             f"| {100 * (1 - last['test']):.2f}% ({round(10_000 * (1 - last['test']))}) "
             f"| {best['epoch']}: {100 * (1 - best['test']):.2f}% "
@@ -505,10 +528,11 @@ def draw_samples(runs, out):
     """The 25 digits generated by each finished run, one panel per run."""
     panels = []
     for meta, _ in runs:
-        stem = run_stem(meta["tag"], meta["epochs"], meta["seed"])
+        draw = meta.get("label_draw", "protocol")
+        stem = run_stem(meta["tag"], meta["epochs"], meta["seed"], draw)
         path = RESULTS_DIR / f"{stem}_samples.npy"
         if path.exists():
-            panels.append((f"{meta['tag']}, seed {meta['seed']}", np.load(path)))
+            panels.append((f"{run_name(meta)}, seed {meta['seed']}", np.load(path)))
     draw_sample_panels(panels, out)
 
 
@@ -526,6 +550,12 @@ def main():
         type=int,
         default=0,
         help="start from the finished run of this shorter budget (constant learning rate only)",
+    )
+    parser.add_argument(
+        "--label-draw",
+        default="protocol",
+        choices=["protocol", "script"],
+        help="labeled rows: the benchmarks' draw, or the Improved-GAN script's (as the port's)",
     )
     parser.add_argument("--data", default=DEFAULT_MNIST_PATH)
     parser.add_argument("--note", default="", help="conditions of the run, kept in the JSON")

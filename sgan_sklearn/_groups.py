@@ -118,7 +118,7 @@ def _labels_among(X, neighbors, labeled_rows, codes, densest):
         unlabeled = _unlabeled_groups(group, n_groups, labeled_rows)
         # Groups without labels that were there at the last PERSISTENT_STEPS values of k.
         lasting = [m for m in unlabeled if all(_persists([m], b) for b in unlabeled_before)]
-        unlabeled_before = (unlabeled_before + [unlabeled])[-(PERSISTENT_STEPS - 1):]
+        unlabeled_before = (unlabeled_before + [unlabeled])[-(PERSISTENT_STEPS - 1) :]
         if len(unlabeled_before) == PERSISTENT_STEPS - 1 and lasting:
             return None  # a large group without labels: any class given to it is a guess
         if n_groups < 2:
