@@ -89,7 +89,9 @@ def run(seeds):
                     **settings,
                     "labels_per_class": per_class,
                     "rows_labeled": int(added.sum()),
-                    "right": float((codes[added] == y[rows[added]]).mean()) if added.any() else None,
+                    "right": float((codes[added] == y[rows[added]]).mean())
+                    if added.any()
+                    else None,
                 }
             )
     return results

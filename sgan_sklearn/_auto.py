@@ -172,11 +172,13 @@ def nearest_rows(X, n_neighbors, seed=0, block_rows=NEIGHBOR_SEARCH_ROWS):
     return indices[~own].reshape(n_rows, n_neighbors)
 
 
-def _resolve_temperature(temperature, label_smoothing, neighbor_weight):
-    """``temperature``, "auto" resolved for the label smoothing and neighbour term of the fit."""
+def _resolve_temperature(temperature, label_smoothing, neighbor_weight, labeled_by_groups=0):
+    """``temperature``, "auto" resolved for the label smoothing, the neighbour term and
+    the group labels of the fit."""
     if temperature != "auto":
         return float(temperature)
-    if label_smoothing:
+    if label_smoothing or labeled_by_groups:
+        # Group labels label the rows the network trains on: nothing to undo.
         return 1.0
     return NEIGHBOR_TEMPERATURE if neighbor_weight else SMOOTHING_FREE_TEMPERATURE
 

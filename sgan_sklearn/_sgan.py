@@ -135,7 +135,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     temperature : float > 0 or "auto", default="auto"
         ``predict_proba`` is the softmax of the class logits divided by
         ``temperature``; it never changes ``predict``. ``"auto"``: 1 after a
-        fit with label smoothing; without it, 2.5 after a fit with the
+        fit with label smoothing or with rows labeled by group labels
+        (``n_labeled_by_groups_``); otherwise 2.5 after a fit with the
         neighbour term (``train__neighbor_weight``) and 2 after one without.
         Read at prediction time, so ``set_params(temperature=...)`` needs no
         refit.
@@ -640,7 +641,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         """The temperature ``predict_proba`` divides the class logits by.
 
         ``temperature``, or for ``"auto"`` 1 after a fit with label smoothing
-        (``label_smoothing_`` above 0); without it, 2.5 after a fit with the
+        (``label_smoothing_`` above 0) or with rows labeled by group labels
+        (``n_labeled_by_groups_`` above 0); otherwise 2.5 after a fit with the
         neighbour term and 2 after one without. Read when
         ``predict_proba`` is called, so that ``set_params(temperature=...)`` takes
         effect without refitting (``label_distributions_`` keeps the temperature
@@ -655,7 +657,12 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         )
         # Nets of versions before the neighbour term have no such setting.
         neighbor_weight = getattr(self.net_, "neighbor_weight", 0.0)
-        return _resolve_temperature(self.temperature, self.label_smoothing_, neighbor_weight)
+        return _resolve_temperature(
+            self.temperature,
+            self.label_smoothing_,
+            neighbor_weight,
+            getattr(self, "n_labeled_by_groups_", 0),
+        )
 
     def _validated_scaled(self, X):
         """The scaled rows of ``X``, checked as every prediction method checks them."""

@@ -34,6 +34,21 @@ def test_the_two_circles_are_labeled_from_one_label_each():
     assert (without.transduction_ == y).mean() < 0.9
 
 
+def test_probabilities_of_a_fit_on_group_labels_are_not_softened():
+    # The temperature that undoes the over-confidence of training on a few labels
+    # has nothing to undo where the rows were labeled by their groups.
+    X, y = make_circles(200, random_state=0)
+    partial = np.full(len(y), -1)
+    for label in (0, 1):
+        partial[np.flatnonzero(y == label)[:5]] = label
+    model = SGANClassifier(**ACCURATE, random_state=0).fit(X, partial)
+    without = SGANClassifier(**ACCURATE, train__group_labels=False, random_state=0)
+    without.fit(X, partial)
+    assert model.n_labeled_by_groups_ > 0 and without.n_labeled_by_groups_ == 0
+    assert model.temperature_ == 1.0 < without.temperature_
+    np.testing.assert_array_equal(model.predict(X), y)
+
+
 def test_every_row_of_a_group_takes_the_class_of_its_labels():
     X, y = make_circles(200, random_state=1)
     partial = np.full(len(y), -1)
