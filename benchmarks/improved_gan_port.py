@@ -236,6 +236,9 @@ ESTIMATOR_RUNS = (
     "improved_gan_script_pieces_minmax_e50",
     "improved_gan_script_pieces_quiet_init_e50",
     "improved_gan_script_pieces_catch_up_e50",
+    # The port's pieces on the port's own labeled rows (--label-draw script): paired
+    # with the port's seeds.
+    "improved_gan_script_pieces_script_draw_e150",
 )
 
 
