@@ -35,10 +35,11 @@ STABLE_FACTOR = 2
 DENSEST_SHARES = (1.0, 0.9)
 MIN_GROUP_SHARE = 0.05
 # A group that holds no label, UNLABELED_GROUP_SHARE of the rows or more, and is
-# the same rows (PERSISTENT_OVERLAP of their union) at two k in a row stands apart
-# as much as the labeled ones: which class it is, no label says, and the rule
-# looks no further (a class of two clusters with one labeled, say). Pieces of
-# one half-moon, joined at the next k, do not stay the same.
+# the same rows (PERSISTENT_OVERLAP of their union) at PERSISTENT_STEPS values of k
+# in a row stands apart as much as the labeled ones: which class it is, no label
+# says, and the rule looks no further (a class of two clusters with one labeled,
+# say). Pieces of one half-moon or one blob, joined a step or two later, do not
+# stay the same that long (checked with benchmarks/group_labels.py).
 UNLABELED_GROUP_SHARE = 0.1
 PERSISTENT_OVERLAP = 0.9
 PERSISTENT_STEPS = 4
