@@ -247,7 +247,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
           class has a label in one and each group's labels name one class,
           every row of a group is labeled with that class before training,
           and the rows left outside the groups take the class of the group
-          nearest them along the graph; False trains on the labels as given).
+          nearest them along the graph; nothing is labeled where a large
+          group holds no label; False trains on the labels as given).
 
         A name that matches none of them raises a ValueError that suggests
         the closest valid name.
