@@ -77,6 +77,13 @@ def load(path):
     return X.astype(np.float32), y, X_test.astype(np.float32), y_test
 
 
+def script_labels(y, seed):
+    """The script's label draw: one permutation of the rows with the seed (also the
+    rows of the initialisation), and the first 10 rows of each class in it."""
+    order = np.random.RandomState(seed).permutation(len(y))
+    return order, np.concatenate([order[y[order] == c][:10] for c in range(10)])
+
+
 class Port:
     """Parameters, forward passes and the script's Adam, as plain tensors."""
 
@@ -285,9 +292,7 @@ def main():
     torch.set_num_threads(args.threads)
 
     X, y, X_test, y_test = load(args.data)
-    data_rng = np.random.RandomState(args.seed)
-    order = data_rng.permutation(len(X))
-    labeled = np.concatenate([order[y[order] == c][:10] for c in range(10)])
+    order, labeled = script_labels(y, args.seed)
     unlabeled = np.setdiff1d(np.arange(len(X)), labeled)
     validation = np.random.default_rng(1000 + args.seed).choice(unlabeled, 10_000, replace=False)
     x_lab, y_lab = torch.from_numpy(X[labeled]), torch.from_numpy(y[labeled])

@@ -60,6 +60,7 @@ from benchmarks._common import (
     mnist_100_split,
 )
 from benchmarks._script_generator import ScriptGenerator
+from benchmarks.improved_gan_port import script_labels
 from benchmarks.mnist_sgan import draw_sample_panels
 from sgan_sklearn import SGANClassifier
 
@@ -259,8 +260,7 @@ def run_stem(tag, epochs, seed, label_draw="protocol"):
 def script_draw(y_train, seed):
     """The Improved-GAN script's labels, as ``benchmarks/improved_gan_port.py`` draws them:
     one permutation of the training rows with the seed, the first 10 rows of each class."""
-    order = np.random.RandomState(seed).permutation(len(y_train))
-    labeled = np.concatenate([order[y_train[order] == c][:10] for c in range(10)])
+    _, labeled = script_labels(y_train, seed)
     y_partial = np.full_like(y_train, -1)
     y_partial[labeled] = y_train[labeled]
     return y_partial

@@ -1,7 +1,9 @@
-"""The MNIST ceiling script's carry-over of a shorter run to a longer budget."""
+"""The MNIST ceiling script's carry-over of a shorter run to a longer budget, and its
+label draws."""
 
 import json
 
+import numpy as np
 import pytest
 
 from benchmarks import mnist_ceiling
@@ -45,3 +47,18 @@ def test_carry_over_refuses_a_decaying_rate_or_an_unfinished_run(results):
     write_run(results, "improved_gan", 150, 120, suffix=".sgan")
     with pytest.raises(SystemExit, match="has not reached epoch 150"):
         mnist_ceiling.carry_over("improved_gan", 0, 150, 300)
+
+
+def test_the_scripts_label_draw_is_the_ports_and_its_runs_are_named_apart():
+    y = np.random.default_rng(0).integers(0, 10, size=2_000)
+    partial = mnist_ceiling.script_draw(y, seed=3)
+    labeled = np.flatnonzero(partial != -1)
+    np.testing.assert_array_equal(np.bincount(partial[labeled], minlength=10), np.full(10, 10))
+    np.testing.assert_array_equal(partial[labeled], y[labeled])
+    # The first 10 rows of each class in the seed's permutation of the rows.
+    order = np.random.RandomState(3).permutation(len(y))
+    for c in range(10):
+        np.testing.assert_array_equal(np.sort(order[y[order] == c][:10]), labeled[y[labeled] == c])
+    assert not np.array_equal(partial, mnist_ceiling.script_draw(y, seed=4))
+    stems = {mnist_ceiling.run_stem("large_data", 150, 1, draw) for draw in ("protocol", "script")}
+    assert len(stems) == 2
