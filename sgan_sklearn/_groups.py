@@ -178,7 +178,6 @@ def labels_from_groups(X, labeled_rows, codes):
     for densest in DENSEST_SHARES:
         labels = _labels_among(X, neighbors, labeled_rows, codes, densest)
         if labels is not None:
-            labels[labeled_rows] = codes
             rows = np.flatnonzero(labels >= 0)
             return rows, labels[rows]
     return labeled_rows, codes
