@@ -23,18 +23,20 @@ __all__ = [
 ]
 
 
+# The share of the step spent drawing noise was measured with
+# benchmarks/profile_step.py.
 class NoiseBank:
     """Standard normal numbers for the noise layers, drawn in bulk on the CPU.
 
-    torch draws normal numbers on the CPU one Mersenne-Twister value at a time
-    (about 10 ns each here), and the discriminator's noise layers need ~0.9
-    million per training step: 16% of the step in the profile of
-    ``benchmarks/profile_step.py``. The bank holds ``size`` normal numbers and
-    hands out windows at uniformly random offsets; it is redrawn whenever it
-    has handed out ``reuse`` times its size, so every number is used about
-    ``reuse`` times, at unrelated positions. Each window is exactly standard
-    normal; windows that overlap are correlated, which a regulariser does not
-    notice. On CUDA, where drawing is cheap, ``torch.randn_like`` is used.
+    torch draws normal numbers on the CPU one Mersenne-Twister value at a time,
+    and the discriminator's noise layers need about 0.9 million per training
+    step, so drawing them one by one is a large part of a step. The bank
+    holds ``size`` normal numbers and hands out windows at uniformly random
+    offsets; it is redrawn whenever it has handed out ``reuse`` times its size,
+    so every number is used about ``reuse`` times, at unrelated positions. Each
+    window is exactly standard normal; windows that overlap are correlated,
+    which a regulariser does not notice. On CUDA, where drawing is cheap,
+    ``torch.randn_like`` is used.
 
     The bank is drawn from torch's global generator on first use, so seeded fits
     stay reproducible; it is never pickled or deep-copied (a copy starts empty).
