@@ -246,6 +246,8 @@ ESTIMATOR_RUNS = (
     # The port's pieces on the port's own labeled rows (--label-draw script): paired
     # with the port's seeds.
     "improved_gan_script_pieces_script_draw_e150",
+    # And with the script's starting values for the discriminator.
+    "improved_gan_script_pieces_script_init_script_draw_e40",
 )
 
 
