@@ -14,7 +14,6 @@ built-in network it trains as that one does (the same losses, noise and average)
 """
 
 import torch
-from torch.nn import functional as F
 
 from sgan_sklearn._modules import Discriminator
 
@@ -24,6 +23,8 @@ ESTIMATOR_DIRECTION_STD = 0.05
 
 
 class ScriptInitDiscriminator(Discriminator):
+    output_init_scale = 1.0
+
     def __init__(
         self,
         n_features=784,
@@ -37,14 +38,7 @@ class ScriptInitDiscriminator(Discriminator):
             for layer in [*self.hidden, self.output]:
                 layer.direction.mul_(DIRECTION_STD / ESTIMATOR_DIRECTION_STD)
 
-    @torch.no_grad()
     def initialize_from(self, x, with_noise=True):
         """The built-in initialisation, under the training noise (as the script
-        initialises, in train mode) and with the output's logits at unit variance."""
-        self.train(True)
-        h = self.input_noise(x) if with_noise else x
-        for layer, noise in zip(self.hidden, self.hidden_noise):
-            h = F.relu(layer.initialize_from(h))
-            if with_noise:
-                h = noise(h)
-        self.output.initialize_from(h, init_scale=1.0)
+        initialises, in train mode), with the output's logits at unit variance."""
+        super().initialize_from(x, with_noise=with_noise)

@@ -179,6 +179,9 @@ class Discriminator(nn.Module):
         gradients, the output layer and eval mode stay in the input's dtype.
     """
 
+    # Small starting logits: the class and real-vs-fake terms start near chance.
+    output_init_scale = 0.1
+
     def __init__(
         self,
         n_features,
@@ -255,6 +258,8 @@ class Discriminator(nn.Module):
         the training noise, as the Improved-GAN code does (it initialises in
         train mode). Hidden scales are frozen afterwards, so this fixes for the
         whole fit how strong the noise is relative to the signal of every layer.
+        The output layer's logits start with standard deviation
+        ``output_init_scale``.
         """
         self.train(True)
         h = self.input_noise(x) if with_noise else x
@@ -262,7 +267,7 @@ class Discriminator(nn.Module):
             h = F.relu(layer.initialize_from(h))
             if with_noise:
                 h = noise(h)
-        self.output.initialize_from(h, init_scale=0.1)
+        self.output.initialize_from(h, init_scale=self.output_init_scale)
 
 
 class Generator(nn.Module):
