@@ -277,8 +277,14 @@ def check_can_continue(estimator, device):
         "discriminator": built_classes[0].__name__,
         "generator": built_classes[1].__name__,
         "image_shape": estimator.image_shape_,
-        "hidden_layer_sizes": getattr(net, "module__hidden_layer_sizes", None),
-        "generator_layer_sizes": getattr(net, "generator__hidden_layer_sizes", None),
+        # A network of one's own takes its arguments as they are (a hidden_layer_sizes
+        # among them): only the built-in networks' widths are compared.
+        "hidden_layer_sizes": None
+        if estimator.discriminator is not None
+        else getattr(net, "module__hidden_layer_sizes", None),
+        "generator_layer_sizes": None
+        if estimator.generator is not None
+        else getattr(net, "generator__hidden_layer_sizes", None),
         # A generator of one's own takes its arguments as they are (latent_dim among
         # them): only the built-in generator's noise size is compared.
         "generator__latent_dim": None

@@ -174,6 +174,40 @@ def test_warm_start_continues_an_own_generator_given_its_latent_dim():
     assert clf.generator_.latent_dim == 3
 
 
+class WidthsDiscriminator(TwoLayerDiscriminator):
+    """Takes its widths in an argument named as the built-in network's."""
+
+    def __init__(self, n_features, n_classes, hidden_layer_sizes=(16,)):
+        super().__init__(n_features, n_classes, width=hidden_layer_sizes[0])
+
+
+class WidthsGenerator(PlainGenerator):
+    def __init__(self, n_features, hidden_layer_sizes=(16,)):
+        super().__init__(n_features)
+        self.body[0] = nn.Linear(self.latent_dim, hidden_layer_sizes[0])
+        self.body[2] = nn.Linear(hidden_layer_sizes[0], n_features)
+
+
+def test_warm_start_continues_own_networks_with_a_hidden_layer_sizes_argument():
+    X, y = three_blobs()
+    clf = SGANClassifier(
+        discriminator=WidthsDiscriminator,
+        discriminator__n_features=4,
+        discriminator__n_classes=3,
+        discriminator__hidden_layer_sizes=(8,),
+        generator=WidthsGenerator,
+        generator__n_features=4,
+        generator__hidden_layer_sizes=(8,),
+        warm_start=True,
+        **SMALL,
+        random_state=0,
+    ).fit(X, y)
+    first = clf.n_iter_
+    clf.fit(X, y)
+    assert clf.n_iter_ == 2 * first
+    assert clf.discriminator_.output.in_features == 8
+
+
 def test_sample_works_with_a_generator_that_has_only_latent_dim():
     X, y = three_blobs()
     clf = SGANClassifier(generator=PlainGenerator(4), **SMALL, random_state=0).fit(X, y)
