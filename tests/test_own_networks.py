@@ -148,29 +148,34 @@ def test_model_files_refuse_own_networks_and_name_pickle(tmp_path):
         clf.save(tmp_path / "own.sgan")
 
 
-def test_warm_start_continues_own_networks():
+def assert_continues(clf):
+    """Fit ``clf`` (warm_start=True) twice on the blobs: the second fit adds its epochs."""
     X, y = three_blobs()
-    clf = SGANClassifier(
-        discriminator=TwoLayerDiscriminator(4, 3), warm_start=True, **SMALL, random_state=0
-    ).fit(X, y)
-    first = clf.n_iter_
+    first = clf.fit(X, y).n_iter_
     clf.fit(X, y)
     assert clf.n_iter_ == 2 * first
+    return clf
+
+
+def test_warm_start_continues_own_networks():
+    assert_continues(
+        SGANClassifier(
+            discriminator=TwoLayerDiscriminator(4, 3), warm_start=True, **SMALL, random_state=0
+        )
+    )
 
 
 def test_warm_start_continues_an_own_generator_given_its_latent_dim():
-    X, y = three_blobs()
-    clf = SGANClassifier(
-        generator=PlainGenerator,
-        generator__n_features=4,
-        generator__latent_dim=3,
-        warm_start=True,
-        **SMALL,
-        random_state=0,
-    ).fit(X, y)
-    first = clf.n_iter_
-    clf.fit(X, y)
-    assert clf.n_iter_ == 2 * first
+    clf = assert_continues(
+        SGANClassifier(
+            generator=PlainGenerator,
+            generator__n_features=4,
+            generator__latent_dim=3,
+            warm_start=True,
+            **SMALL,
+            random_state=0,
+        )
+    )
     assert clf.generator_.latent_dim == 3
 
 
@@ -189,22 +194,20 @@ class WidthsGenerator(PlainGenerator):
 
 
 def test_warm_start_continues_own_networks_with_a_hidden_layer_sizes_argument():
-    X, y = three_blobs()
-    clf = SGANClassifier(
-        discriminator=WidthsDiscriminator,
-        discriminator__n_features=4,
-        discriminator__n_classes=3,
-        discriminator__hidden_layer_sizes=(8,),
-        generator=WidthsGenerator,
-        generator__n_features=4,
-        generator__hidden_layer_sizes=(8,),
-        warm_start=True,
-        **SMALL,
-        random_state=0,
-    ).fit(X, y)
-    first = clf.n_iter_
-    clf.fit(X, y)
-    assert clf.n_iter_ == 2 * first
+    clf = assert_continues(
+        SGANClassifier(
+            discriminator=WidthsDiscriminator,
+            discriminator__n_features=4,
+            discriminator__n_classes=3,
+            discriminator__hidden_layer_sizes=(8,),
+            generator=WidthsGenerator,
+            generator__n_features=4,
+            generator__hidden_layer_sizes=(8,),
+            warm_start=True,
+            **SMALL,
+            random_state=0,
+        )
+    )
     assert clf.discriminator_.output.in_features == 8
 
 
