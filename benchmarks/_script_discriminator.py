@@ -42,3 +42,26 @@ class ScriptInitDiscriminator(Discriminator):
         """The built-in initialisation, under the training noise (as the script
         initialises, in train mode), with the output's logits at unit variance."""
         super().initialize_from(x, with_noise=with_noise)
+
+
+class ScriptFeatureMatchingDiscriminator(ScriptInitDiscriminator):
+    """The script's start and the script's feature matching for the generator.
+
+    ``train_mnist_feature_matching.py`` matches the last hidden layer before its
+    noise (the earlier layers' noise on) with the mean squared difference of the
+    batch means; the built-in network matches that layer's output after the noise
+    with the mean absolute difference.
+    """
+
+    def feature_matching_loss(self, x_real, x_fake, weights):
+        with torch.no_grad():
+            mean_real = self.features_before_last_noise(x_real, weights).float().mean(0)
+        mean_fake = self.features_before_last_noise(x_fake, weights).float().mean(0)
+        return (mean_real - mean_fake).square().mean()
+
+    def features_before_last_noise(self, x, weights):
+        h = self.input_noise(x.to(weights[0][0].dtype))
+        for (weight, bias), noise in zip(weights[:-1], self.hidden_noise[:-1]):
+            h = noise(torch.relu(torch.nn.functional.linear(h, weight, bias)))
+        weight, bias = weights[-1]
+        return torch.relu(torch.nn.functional.linear(h, weight, bias))

@@ -59,7 +59,10 @@ from benchmarks._common import (
     matmul_peak_gflops,
     mnist_100_split,
 )
-from benchmarks._script_discriminator import ScriptInitDiscriminator
+from benchmarks._script_discriminator import (
+    ScriptFeatureMatchingDiscriminator,
+    ScriptInitDiscriminator,
+)
 from benchmarks._script_generator import ScriptGenerator
 from benchmarks.improved_gan_port import script_labels
 from benchmarks.mnist_sgan import draw_sample_panels
@@ -208,6 +211,12 @@ CONFIGURATIONS["improved_gan_script_pieces_script_init"] = {
     "discriminator__input_noise": PIECES["input_noise"],
     # The network initialises itself under the noise (a built-in networks' setting).
     "train__initialize_with_noise": False,
+}
+# That start with the script's feature matching (the mean squared difference of
+# the last hidden layer's batch means, before its noise).
+CONFIGURATIONS["improved_gan_script_pieces_script_fm"] = {
+    **CONFIGURATIONS["improved_gan_script_pieces_script_init"],
+    "discriminator": ScriptFeatureMatchingDiscriminator,
 }
 N_VALIDATION = 10_000
 FULL_BUDGET = 300

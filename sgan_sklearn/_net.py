@@ -20,7 +20,7 @@ from skorch.utils import TeeGenerator
 from torch.nn import functional as F
 
 from ._auto import N_NEIGHBORS, nearest_rows
-from ._modules import Discriminator, ExponentialAverage
+from ._modules import Discriminator, ExponentialAverage, feature_matching_loss
 
 
 class TrainingDivergedError(RuntimeError):
@@ -161,20 +161,6 @@ def neighbor_loss(logits, logits_neighbors):
     # In float32: reduced-precision probabilities would round away small differences.
     difference = logits.float().softmax(dim=1) - logits_neighbors.float().softmax(dim=1)
     return difference.square().sum(dim=1).mean()
-
-
-# Against the MNIST script's squared form, measured on MNIST-100 on the results
-# page (design notes, routes tried).
-def feature_matching_loss(features_real, features_fake):
-    """Mean absolute difference of the batch-mean features (Salimans et al., 2016).
-
-    The form of the Improved-GAN CIFAR-10 code (``T.mean(abs(m1 - m2))``):
-    every feature counts alike, where a squared distance lets the few features
-    that differ most drive the generator.
-    """
-    # Means in float32: a reduced-precision mean would round away the small
-    # differences this loss is made of.
-    return (features_real.float().mean(0) - features_fake.float().mean(0)).abs().mean()
 
 
 class SGANNet(NeuralNet):
@@ -538,10 +524,7 @@ class SGANNet(NeuralNet):
         # normalised once, detached, and shared by the real and fake batches.
         weights = self.module_.frozen_hidden_weights()
         if self.generator_loss == "feature_matching":
-            with torch.no_grad():
-                features_real = self.module_.features(x_real, weights)
-            features_fake = self.module_.features(x_fake, weights)
-            return feature_matching_loss(features_real, features_fake)
+            return self.module_.feature_matching_loss(x_real, x_fake, weights)
         features_fake = self.module_.features(x_fake, weights).float()
         return self._non_saturating(self.module_.output(features_fake), features_fake)
 

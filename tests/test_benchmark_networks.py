@@ -1,10 +1,11 @@
-"""The Improved-GAN script's generator that the MNIST control puts into the estimator."""
+"""The Improved-GAN script's networks that the MNIST control puts into the estimator."""
 
 import pickle
 
 import numpy as np
 import torch
 
+from benchmarks._script_discriminator import ScriptFeatureMatchingDiscriminator
 from benchmarks._script_generator import ScriptGenerator
 from sgan_sklearn import SGANClassifier
 
@@ -47,3 +48,29 @@ def test_estimator_trains_and_checkpoints_with_the_script_generator():
     # The control's checkpoints are pickles (model files hold no code).
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+
+
+def test_script_feature_matching_is_squared_and_before_the_last_noise():
+    torch.manual_seed(0)
+    network = ScriptFeatureMatchingDiscriminator(
+        n_features=6, n_classes=3, hidden_layer_sizes=(8, 8), input_noise=0.3, hidden_noise=0.5
+    )
+    network.train()
+    x_real, x_fake = torch.randn(50, 6), torch.randn(50, 6, requires_grad=True)
+    weights = network.frozen_hidden_weights()
+    # Train mode: the built-in features carry the last layer's noise (values below
+    # zero after the ReLU); the script's carry only the earlier layers' noise.
+    assert (network.features(x_real, weights) < 0).any()
+    assert (network.features_before_last_noise(x_real, weights) >= 0).all()
+    # Without noise the two are the same layer.
+    quiet = ScriptFeatureMatchingDiscriminator(6, 3, (8, 8), input_noise=0.0, hidden_noise=0.0)
+    torch.testing.assert_close(
+        quiet.features_before_last_noise(x_real, weights), quiet.features(x_real, weights)
+    )
+    with torch.no_grad():
+        mean_real = quiet.features(x_real, weights).mean(0)
+        mean_fake = quiet.features(x_fake, weights).mean(0)
+    loss = quiet.feature_matching_loss(x_real, x_fake, weights)
+    torch.testing.assert_close(loss, (mean_real - mean_fake).square().mean())
+    loss.backward()
+    assert x_fake.grad.abs().sum() > 0

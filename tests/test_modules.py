@@ -6,8 +6,7 @@ import pickle
 import pytest
 import torch
 
-from sgan_sklearn._modules import Discriminator, GaussianNoise, NoiseBank
-from sgan_sklearn._net import feature_matching_loss
+from sgan_sklearn._modules import Discriminator, GaussianNoise, NoiseBank, feature_matching_loss
 
 
 def test_noise_bank_windows_are_standard_normal_and_vary():

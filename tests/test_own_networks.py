@@ -7,6 +7,7 @@ from sklearn.base import clone
 from torch import nn
 
 from sgan_sklearn import SGANClassifier
+from sgan_sklearn._modules import Discriminator
 from tests._helpers import SMALL as _SMALL
 from tests._helpers import assert_valid_proba, three_blobs
 
@@ -217,3 +218,35 @@ def test_sample_works_with_a_generator_that_has_only_latent_dim():
     rows = clf.sample(5, random_state=0)
     assert rows.shape == (5, 4)
     np.testing.assert_array_equal(rows, clf.sample(5, random_state=0))
+
+
+class CountingDiscriminator(Discriminator):
+    """The built-in network whose generator objective counts its calls."""
+
+    calls = 0
+
+    def feature_matching_loss(self, x_real, x_fake, weights):
+        type(self).calls += 1
+        return super().feature_matching_loss(x_real, x_fake, weights)
+
+
+def test_a_subclass_of_the_built_in_network_sets_the_generator_objective():
+    X, y = three_blobs()
+    CountingDiscriminator.calls = 0
+    clf = SGANClassifier(
+        discriminator=CountingDiscriminator,
+        discriminator__n_features=4,
+        discriminator__n_classes=3,
+        discriminator__hidden_layer_sizes=(16,),
+        discriminator__input_noise=0.3,
+        discriminator__hidden_noise=0.5,
+        **SMALL,
+        random_state=0,
+    ).fit(X, y)
+    # Every generator step goes through the network's own loss (the history
+    # keeps the mean number of generator steps per discriminator step).
+    generator_steps = sum(
+        row["generator_steps"] * row["train_batch_count"] for row in clf.history_
+    )
+    assert generator_steps >= clf.n_iter_ * SMALL["train__min_steps_per_epoch"]
+    assert CountingDiscriminator.calls == round(generator_steps)
