@@ -55,13 +55,6 @@ class ScriptFeatureMatchingDiscriminator(ScriptInitDiscriminator):
 
     def feature_matching_loss(self, x_real, x_fake, weights):
         with torch.no_grad():
-            mean_real = self.features_before_last_noise(x_real, weights).float().mean(0)
-        mean_fake = self.features_before_last_noise(x_fake, weights).float().mean(0)
+            mean_real = self.features(x_real, weights, last_noise=False).float().mean(0)
+        mean_fake = self.features(x_fake, weights, last_noise=False).float().mean(0)
         return (mean_real - mean_fake).square().mean()
-
-    def features_before_last_noise(self, x, weights):
-        h = self.input_noise(x.to(weights[0][0].dtype))
-        for (weight, bias), noise in zip(weights[:-1], self.hidden_noise[:-1]):
-            h = noise(torch.relu(torch.nn.functional.linear(h, weight, bias)))
-        weight, bias = weights[-1]
-        return torch.relu(torch.nn.functional.linear(h, weight, bias))

@@ -253,11 +253,17 @@ class Discriminator(nn.Module):
         """
         return [(w.detach(), b.detach()) for w, b in self.hidden_weights(self.compute_dtype)]
 
-    def features(self, x, weights):
-        """Last hidden layer's output for the hidden ``weights`` given, in their dtype."""
+    def features(self, x, weights, last_noise=True):
+        """Last hidden layer's output for the hidden ``weights`` given, in their dtype.
+
+        With ``last_noise=False`` that layer's own noise is left out (the earlier
+        layers' stays on in train mode).
+        """
         h = self.input_noise(x.to(weights[0][0].dtype))
-        for (weight, bias), noise in zip(weights, self.hidden_noise):
-            h = noise(F.relu(F.linear(h, weight, bias)))
+        for depth, ((weight, bias), noise) in enumerate(zip(weights, self.hidden_noise), 1):
+            h = F.relu(F.linear(h, weight, bias))
+            if last_noise or depth < len(weights):
+                h = noise(h)
         return h
 
     def feature_matching_loss(self, x_real, x_fake, weights):

@@ -61,11 +61,11 @@ def test_script_feature_matching_is_squared_and_before_the_last_noise():
     # Train mode: the built-in features carry the last layer's noise (values below
     # zero after the ReLU); the script's carry only the earlier layers' noise.
     assert (network.features(x_real, weights) < 0).any()
-    assert (network.features_before_last_noise(x_real, weights) >= 0).all()
+    assert (network.features(x_real, weights, last_noise=False) >= 0).all()
     # Without noise the two are the same layer.
     quiet = ScriptFeatureMatchingDiscriminator(6, 3, (8, 8), input_noise=0.0, hidden_noise=0.0)
     torch.testing.assert_close(
-        quiet.features_before_last_noise(x_real, weights), quiet.features(x_real, weights)
+        quiet.features(x_real, weights, last_noise=False), quiet.features(x_real, weights)
     )
     with torch.no_grad():
         mean_real = quiet.features(x_real, weights).mean(0)
