@@ -1,4 +1,4 @@
-"""The label draws and cell selection of the benchmark scripts."""
+"""The label draws, cell selection and review scoring of the benchmark scripts."""
 
 import numpy as np
 import pytest
@@ -43,3 +43,15 @@ def test_imbalanced_draws(seed):
     drawn = random != -1
     assert drawn.sum() == 20 and set(random[drawn]) == {0, 1}
     assert np.array_equal(random[drawn], y[drawn])
+
+
+def test_review_corrects_the_least_sure_rows_only():
+    from benchmarks.uncertainty_review import accuracy_after_review
+
+    wrong = np.array([True, False, True, False, False, False, False, False, False, True])
+    # The two rows of highest entropy: one wrong (row 2), one right (row 4).
+    entropy = np.array([0.1, 0.2, 0.9, 0.3, 0.8, 0.0, 0.0, 0.0, 0.0, 0.05])
+    assert accuracy_after_review(wrong, entropy, 20) == 0.8
+    assert accuracy_after_review(wrong, entropy, 0) == 0.7
+    assert accuracy_after_review(wrong, entropy, 100) == 1.0
+    assert wrong.sum() == 3  # the caller's array is left as it was
