@@ -248,8 +248,9 @@ ESTIMATOR_RUNS = (
     "improved_gan_script_pieces_script_draw_e150",
     # And with the script's starting values for the discriminator.
     "improved_gan_script_pieces_script_init_script_draw_e40",
-    # And with the script's feature matching as well.
+    # And with the script's feature matching as well, and carried on to 300 epochs.
     "improved_gan_script_pieces_script_fm_script_draw_e150",
+    "improved_gan_script_pieces_script_fm_script_draw",
 )
 
 
