@@ -194,8 +194,8 @@ def cell_data(data, level, draw, seed, data_dir):
     return np.asarray(X, dtype=np.float64), y, draw_labels(y, level, draw, seed)
 
 
-def score(model, X, y, y_partial):
-    """Accuracy, ECE and entropy-error ROC AUC on the rows given without a label."""
+def unlabeled_proba(model, X, y, y_partial):
+    """``model``'s probabilities on the rows given without a label, a column per class of ``y``."""
     unlabeled = y_partial == -1
     proba = np.asarray(model.predict_proba(X[unlabeled]), dtype=np.float64)
     # LabelSpreading leaves NaN on rows its kernel connects to no label: no information.
@@ -205,10 +205,20 @@ def score(model, X, y, y_partial):
     # Classes no label named: probability 0, so accuracy and ECE count them as errors.
     full = np.zeros((unlabeled.sum(), len(np.unique(y))))
     full[:, np.searchsorted(np.unique(y), model.classes_)] = proba
-    truth = np.searchsorted(np.unique(y), y[unlabeled])
+    return full
+
+
+def entropy(proba):
+    """Predictive entropy of each row (columns of probability 0 add nothing)."""
+    return -(proba * np.log(np.clip(proba, 1e-12, None))).sum(axis=1)
+
+
+def score(model, X, y, y_partial):
+    """Accuracy, ECE and entropy-error ROC AUC on the rows given without a label."""
+    full = unlabeled_proba(model, X, y, y_partial)
+    truth = np.searchsorted(np.unique(y), y[y_partial == -1])
     wrong = full.argmax(axis=1) != truth
-    entropy = -(proba * np.log(np.clip(proba, 1e-12, None))).sum(axis=1)
-    ranking = roc_auc_score(wrong, entropy) if 0 < wrong.sum() < len(wrong) else None
+    ranking = roc_auc_score(wrong, entropy(full)) if 0 < wrong.sum() < len(wrong) else None
     return {
         "accuracy": float(1 - wrong.mean()),
         "ece": calibration_metrics(truth, full)["ece"],

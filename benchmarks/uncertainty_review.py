@@ -37,25 +37,8 @@ MODELS = ("sgan", "label_spreading_knn")
 REVIEWED = (5, 10)  # percent of the rows without a label that a person checks
 
 
-def _entropy(proba):
-    return -(proba * np.log(np.clip(proba, 1e-12, None))).sum(axis=1)
-
-
 def _auc(wrong, scores):
     return float(roc_auc_score(wrong, scores)) if 0 < wrong.sum() < len(wrong) else None
-
-
-def unlabeled_proba(model, X, y, y_partial):
-    """Probabilities on the rows without a label, one column per class of ``y``."""
-    unlabeled = y_partial == -1
-    proba = np.asarray(model.predict_proba(X[unlabeled]), dtype=np.float64)
-    # As the suite scores: no distribution (LabelSpreading's NaN rows) is no information.
-    proba[~np.isfinite(proba).all(axis=1)] = 1 / proba.shape[1]
-    proba = np.clip(proba, 0, None)
-    proba /= proba.sum(axis=1, keepdims=True)
-    full = np.zeros((unlabeled.sum(), len(np.unique(y))))
-    full[:, np.searchsorted(np.unique(y), model.classes_)] = proba
-    return full
 
 
 def accuracy_after_review(wrong, entropy, percent):
@@ -78,17 +61,17 @@ def review(data, seed, data_dir):
             from sgan_sklearn import SGANClassifier
 
             model = SGANClassifier(random_state=seed, n_threads=1).fit(X, y_partial)
-            proba = unlabeled_proba(model, X, y, y_partial)
+            proba = suite.unlabeled_proba(model, X, y, y_partial)
         else:
             X_standard = StandardScaler().fit_transform(X)
             model = suite.fit_baseline(name, X_standard, y_partial, seed)
-            proba = unlabeled_proba(model, X_standard, y, y_partial)
+            proba = suite.unlabeled_proba(model, X_standard, y, y_partial)
         fitted[name] = (proba, time.perf_counter() - start)
     rows = []
     for name, other in zip(MODELS, MODELS[::-1]):
         proba, seconds = fitted[name]
         wrong = proba.argmax(axis=1) != truth
-        entropy = _entropy(proba)
+        entropy = suite.entropy(proba)
         rows.append(
             {
                 "model": name,
@@ -97,7 +80,7 @@ def review(data, seed, data_dir):
                 "accuracy": float(1 - wrong.mean()),
                 "n_wrong": int(wrong.sum()),
                 "entropy_auc": _auc(wrong, entropy),
-                "other_entropy_auc": _auc(wrong, _entropy(fitted[other][0])),
+                "other_entropy_auc": _auc(wrong, suite.entropy(fitted[other][0])),
                 **{
                     f"accuracy_after_review_{p}": accuracy_after_review(wrong, entropy, p)
                     for p in REVIEWED
