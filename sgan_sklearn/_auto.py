@@ -142,6 +142,12 @@ def _resolve_neighbor_weight(neighbor_weight, n_features, architecture):
     return NEIGHBOR_WEIGHT if architecture == "mlp" and n_features < WIDE_INPUT else 0.0
 
 
+def _fades_with_distance(n_features, architecture):
+    """Whether ``predict_proba`` lowers the confidence of rows far from the labeled
+    rows (``_confidence``): on the inputs the neighbour term's rule covers."""
+    return architecture == "mlp" and n_features < WIDE_INPUT
+
+
 def nearest_rows(X, n_neighbors, seed=0, block_rows=NEIGHBOR_SEARCH_ROWS):
     """Indices of the ``n_neighbors`` nearest other rows of every row of ``X``.
 

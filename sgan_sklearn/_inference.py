@@ -34,10 +34,13 @@ def log_real_probability(logits):
     return torch.nn.functional.logsigmoid(torch.logsumexp(logits, dim=1))
 
 
-def transformed_logits(net, discriminator, X_scaled, transform, row_shape, n_threads):
+def transformed_logits(
+    net, discriminator, X_scaled, transform, row_shape, n_threads, with_features=False
+):
     """``transform`` of ``discriminator``'s logits of the rows, ``row_shape`` per row.
 
-    ``transform`` maps a float64 batch of logits to one array per row.
+    ``transform`` maps a float64 batch of logits to one array per row; with
+    ``with_features``, a batch of logits and the last hidden layer's output.
     """
     # Inference runs in float64 on a copy of the averaged weights: in float32,
     # which rows share a batch changes the matmul's summation order and the
@@ -53,8 +56,13 @@ def transformed_logits(net, discriminator, X_scaled, transform, row_shape, n_thr
     start = 0
     with torch.inference_mode(), torch_threads(n_threads):
         for x in batches:
-            logits = discriminator(x.double())
-            out[start : start + len(logits)] = transform(logits).cpu()
+            if with_features:
+                logits, features = discriminator(x.double(), return_features=True)
+                rows = transform(logits, features)
+            else:
+                logits = discriminator(x.double())
+                rows = transform(logits)
+            out[start : start + len(logits)] = rows.cpu()
             start += len(logits)
     return out
 

@@ -7,7 +7,8 @@ A model file is a zip archive of two members:
   epochs, ...), the scaler's type and parameters, the training history and the
   state of the batch-order generator, all as plain JSON;
 - ``weights.pt``: a dict of tensors (network and optimizer state, scaler
-  statistics, the encoded ``transduction_``, ``label_distributions_``) written by
+  statistics, the encoded ``transduction_``, ``label_distributions_``, the
+  labeled rows' kernel ``predict_proba`` reads) written by
   ``torch.save`` and read
   back with ``torch.load(weights_only=True)``, which refuses anything but
   tensors and primitive containers.
@@ -26,6 +27,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from skorch.history import History
 
 from ._build import brings_networks
+from ._confidence import from_tensors, to_tensors
 from ._scaling import TailLogStandardScaler
 
 FORMAT_NAME = "sgan-sklearn-model"
@@ -152,6 +154,7 @@ def save(estimator, path, version):
         "scaler": scaler_arrays,
         "transduction": torch.from_numpy(codes.astype(np.int64)),
         "label_distributions": torch.from_numpy(estimator.label_distributions_),
+        "labeled_kernel": to_tensors(getattr(estimator, "labeled_kernel_", None)),
     }
     buffer = io.BytesIO()
     torch.save(weights, buffer)
@@ -207,7 +210,8 @@ def _read(path):
         "transduction",
         "label_distributions",
     }
-    if not isinstance(weights, dict) or set(weights) != expected:
+    # Files written before the labeled rows' kernel existed lack it.
+    if not isinstance(weights, dict) or set(weights) - {"labeled_kernel"} != expected:
         found = sorted(weights) if isinstance(weights, dict) else type(weights).__name__
         raise ModelFileError(f"{path}: {_WEIGHTS} should hold {sorted(expected)}, found {found}.")
     return metadata, weights
@@ -270,6 +274,7 @@ def _rebuilt(from_saved_state, metadata, weights, device):
         "n_labeled_by_groups_": int(net_state.get("labeled_by_groups", 0)),
         "transduction_": classes[weights["transduction"].numpy()],
         "label_distributions_": weights["label_distributions"].numpy(),
+        "labeled_kernel_": from_tensors(weights.get("labeled_kernel", {})),
     }
     if metadata["feature_names_in"] is not None:
         fitted["feature_names_in_"] = np.array(metadata["feature_names_in"], dtype=object)

@@ -21,8 +21,9 @@ from sklearn.utils import _safe_indexing, column_or_1d
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _build, _groups, _params, _persistence
+from . import _build, _confidence, _groups, _params, _persistence
 from ._auto import (
+    _fades_with_distance,
     _resolve_batch_size,
     _resolve_input_noise,
     _resolve_label_smoothing,
@@ -276,6 +277,11 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
     temperature_ : float
         Temperature ``predict_proba`` divides the class logits by
         (``"auto"`` resolved).
+
+    labeled_kernel_ : dict or None
+        The labeled rows' last-hidden-layer features and the kernel state with
+        which ``predict_proba`` lowers the confidence of rows far from them
+        (at most 1,000 labeled rows); None where it does not apply.
 
     hidden_layer_sizes_ : tuple of int
         Widths of the discriminator's hidden layers (``"auto"`` resolved).
@@ -593,6 +599,7 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         self.termination_condition_ = self.net_.termination_condition_
         self.n_iter_ = len(self.net_.history_)
         self._warn_about_termination()
+        self.labeled_kernel_ = self._fitted_kernel(data.X, labeled_rows, seed % 2**32)
         self.label_distributions_ = self._proba_of_scaled(data.X)
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
         return self
@@ -624,13 +631,56 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             )
 
     # ----- predict -------------------------------------------------------
+    def _fitted_kernel(self, X_scaled, labeled_rows, seed):
+        """The state that makes confidence fade away from the labeled rows, or None."""
+        if not _fades_with_distance(self.n_features_in_, _build.network_kind(self)):
+            return None
+        anchor_rows, sample = _confidence.kernel_rows(labeled_rows, X_scaled.shape[0], seed)
+        n_classes, width = len(self.classes_), self.hidden_layer_sizes_[-1]
+
+        def logits_and_features(logits, features):
+            return torch.cat([logits, features], dim=1)
+
+        def of_rows(rows):
+            return transformed_logits(
+                self.net_,
+                self.discriminator_,
+                _safe_indexing(X_scaled, rows),
+                logits_and_features,
+                (n_classes + width,),
+                self.n_threads,
+                with_features=True,
+            )
+
+        anchors = of_rows(anchor_rows)[:, n_classes:]
+        sampled = of_rows(sample)
+        return _confidence.fit_kernel(
+            anchors, sampled[:, n_classes:], sampled[:, :n_classes], self.temperature_
+        )
+
     def _proba_of_scaled(self, X_scaled):
         temperature = self.temperature_
+        kernel = getattr(self, "labeled_kernel_", None)
+        if kernel is None:
 
-        def softmax(logits):
-            return torch.softmax(logits / temperature, dim=1)
+            def softmax(logits):
+                return torch.softmax(logits / temperature, dim=1)
 
-        return self._from_logits(X_scaled, softmax, (len(self.classes_),))
+            return self._from_logits(X_scaled, softmax, (len(self.classes_),))
+
+        def faded_softmax(logits, features):
+            factor = _confidence.kappa(features.numpy(), kernel)
+            return torch.softmax(torch.from_numpy(factor)[:, None] * logits / temperature, dim=1)
+
+        return transformed_logits(
+            self.net_,
+            self.discriminator_,
+            X_scaled,
+            faded_softmax,
+            (len(self.classes_),),
+            self.n_threads,
+            with_features=True,
+        )
 
     def _from_logits(self, X_scaled, transform, row_shape):
         return transformed_logits(
@@ -685,8 +735,14 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            ``softmax`` of the discriminator's class logits; columns follow
-            ``classes_``.
+            ``softmax`` of the discriminator's class logits divided by
+            ``temperature_``; columns follow ``classes_``. With the built-in
+            perceptron on inputs narrower than 256 features, each row's logits
+            are also multiplied by a factor that falls as the row lies farther
+            from every labeled row in the discriminator's last hidden layer (a
+            Gaussian-process variance over the labeled rows), scaled so that the
+            training rows' mean confidence is kept: rows unlike any labeled row
+            rank as less certain, and every prediction stays as it is.
         """
         return self._proba_of_scaled(self._validated_scaled(X))
 
