@@ -41,11 +41,9 @@ import math
 
 import numpy as np
 import torch
-from sklearn.metrics import roc_auc_score
 from sklearn.metrics.pairwise import euclidean_distances
 
 from benchmarks import suite
-from benchmarks._calibration_metrics import calibration_metrics
 from sgan_sklearn._confidence import MAX_LABELED_ROWS, SCALE_SAMPLE
 from sgan_sklearn._labels import encode_labels
 
@@ -102,22 +100,10 @@ def _matched(plain, factor):
     return math.sqrt(low * high) * factor
 
 
-def _score(proba, truth):
-    wrong = proba.argmax(axis=1) != truth
-    auc = roc_auc_score(wrong, suite.entropy(proba)) if 0 < wrong.sum() < len(wrong) else None
-    return {
-        "accuracy": float(1 - wrong.mean()),
-        "ece": calibration_metrics(truth, proba)["ece"],
-        "entropy_auc": auc,
-    }
-
-
 def run(datasets, seeds, data_dir):
     from sgan_sklearn import SGANClassifier
 
-    done = set()
-    if OUT.exists():
-        done = {(r["data"], r["seed"]) for r in map(json.loads, OUT.read_text().splitlines())}
+    done = suite.recorded_fits(OUT)
     for data in datasets:
         for seed in seeds:
             if (data, seed) in done:
@@ -141,12 +127,12 @@ def run(datasets, seeds, data_dir):
             trained[model._labels_from_groups(X_scaled, given, codes)[0]] = True
             as_fitted = len(y) <= SCALE_SAMPLE and trained.sum() <= MAX_LABELED_ROWS
             truth = np.searchsorted(model.classes_, y)[~labeled]
-            rows = [{"variant": "none", **_score(_softmax(plain)[~labeled], truth)}]
+            rows = [{"variant": "none", **suite.scores_of(_softmax(plain)[~labeled], truth)}]
             for name, variance in _variances(features, logits, trained, ~labeled).items():
                 for lam in LAMBDAS:
                     factor = _matched(plain, 1 / np.sqrt(1 + lam * variance))
                     proba = _softmax(factor[:, None] * plain)[~labeled]
-                    rows.append({"variant": f"{name} lam={lam}", **_score(proba, truth)})
+                    rows.append({"variant": f"{name} lam={lam}", **suite.scores_of(proba, truth)})
                     if name == "rbf ls=0.5 noise=0.1" and lam == 30 and as_fitted:
                         # The estimator's own form: the same probabilities.
                         np.testing.assert_allclose(proba, kept[~labeled], atol=1e-5)

@@ -213,17 +213,29 @@ def entropy(proba):
     return -(proba * np.log(np.clip(proba, 1e-12, None))).sum(axis=1)
 
 
+def scores_of(proba, truth):
+    """Accuracy, ECE and entropy-error ROC AUC of ``proba`` (a column per class)
+    against the class positions ``truth``."""
+    wrong = proba.argmax(axis=1) != truth
+    ranking = roc_auc_score(wrong, entropy(proba)) if 0 < wrong.sum() < len(wrong) else None
+    return {
+        "accuracy": float(1 - wrong.mean()),
+        "ece": calibration_metrics(truth, proba)["ece"],
+        "entropy_auc": None if ranking is None else float(ranking),
+    }
+
+
 def score(model, X, y, y_partial):
     """Accuracy, ECE and entropy-error ROC AUC on the rows given without a label."""
     full = unlabeled_proba(model, X, y, y_partial)
-    truth = np.searchsorted(np.unique(y), y[y_partial == -1])
-    wrong = full.argmax(axis=1) != truth
-    ranking = roc_auc_score(wrong, entropy(full)) if 0 < wrong.sum() < len(wrong) else None
-    return {
-        "accuracy": float(1 - wrong.mean()),
-        "ece": calibration_metrics(truth, full)["ece"],
-        "entropy_auc": None if ranking is None else float(ranking),
-    }
+    return scores_of(full, np.searchsorted(np.unique(y), y[y_partial == -1]))
+
+
+def recorded_fits(path):
+    """The ``(data, seed)`` pairs whose rows the results file at ``path`` already holds."""
+    if not path.exists():
+        return set()
+    return {(r["data"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())}
 
 
 def _commit():

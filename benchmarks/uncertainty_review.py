@@ -92,9 +92,7 @@ def review(data, seed, data_dir):
 
 
 def run(datasets, seeds, data_dir):
-    done = set()
-    if OUT.exists():
-        done = {(r["data"], r["seed"]) for r in map(json.loads, OUT.read_text().splitlines())}
+    done = suite.recorded_fits(OUT)
     for data in datasets:
         for seed in seeds:
             if (data, seed) in done:

@@ -55,3 +55,27 @@ def test_review_corrects_the_least_sure_rows_only():
     assert accuracy_after_review(wrong, entropy, 0) == 0.7
     assert accuracy_after_review(wrong, entropy, 100) == 1.0
     assert wrong.sum() == 3  # the caller's array is left as it was
+
+
+def test_confidence_grid_keeps_mean_confidence_and_matches_the_estimators_kernel():
+    from benchmarks import confidence_grid
+    from sgan_sklearn import _confidence
+
+    rng = np.random.default_rng(0)
+    features = np.abs(rng.normal(size=(60, 5)))
+    logits = rng.normal(size=(60, 3)) * 3
+    labeled = np.zeros(60, dtype=bool)
+    labeled[:9] = True
+    variance = confidence_grid._variances(features, logits, labeled, ~labeled)[
+        f"rbf ls={_confidence.LENGTH_SCALE_FACTOR} noise={_confidence.KERNEL_NOISE}"
+    ]
+    plain = logits / 2.0
+    factor = confidence_grid._matched(
+        plain, 1 / np.sqrt(1 + _confidence.VARIANCE_WEIGHT * variance)
+    )
+    confidence = confidence_grid._softmax(plain).max(axis=1).mean()
+    scaled = confidence_grid._softmax(factor[:, None] * plain).max(axis=1).mean()
+    assert scaled == pytest.approx(confidence, abs=1e-9)
+    # The estimator's own form of the chosen variant gives the same factor.
+    state = _confidence.fit_kernel(features[labeled], features, logits, temperature=2.0)
+    np.testing.assert_allclose(_confidence.kappa(features, state), factor, rtol=1e-4)
