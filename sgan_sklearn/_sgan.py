@@ -669,8 +669,8 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             return self._from_logits(X_scaled, softmax, (len(self.classes_),))
 
         def faded_softmax(logits, features):
-            factor = _confidence.kappa(features.numpy(), kernel)
-            return torch.softmax(torch.from_numpy(factor)[:, None] * logits / temperature, dim=1)
+            factor = torch.from_numpy(_confidence.kappa(features.cpu().numpy(), kernel))
+            return torch.softmax(factor.to(logits.device)[:, None] * logits / temperature, dim=1)
 
         return transformed_logits(
             self.net_,
