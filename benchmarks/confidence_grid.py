@@ -103,43 +103,39 @@ def _matched(plain, factor):
 def run(datasets, seeds, data_dir):
     from sgan_sklearn import SGANClassifier
 
-    done = suite.recorded_fits(OUT)
-    for data in datasets:
-        for seed in seeds:
-            if (data, seed) in done:
-                continue
-            X, y, y_partial = suite.cell_data(data, 5, "per_class", seed, data_dir)
-            model = SGANClassifier(random_state=seed, n_threads=1).fit(X, y_partial)
-            kept = model.predict_proba(X)
-            X_scaled = model._validated_scaled(X)
-            network = copy.deepcopy(model.discriminator_).double().eval()
-            with torch.no_grad():
-                logits, features = network(
-                    torch.as_tensor(np.asarray(X_scaled)).double(), return_features=True
-                )
-            logits, features = logits.numpy(), features.numpy()
-            plain = logits / model.temperature_
-            labeled = y_partial != -1
-            # The rows the network trained on as labeled: the given labels and the
-            # rows group labels labeled (on the suite, circles and moons).
-            _, given, codes = encode_labels(y_partial)
-            trained = np.zeros(len(y), dtype=bool)
-            trained[model._labels_from_groups(X_scaled, given, codes)[0]] = True
-            as_fitted = len(y) <= SCALE_SAMPLE and trained.sum() <= MAX_LABELED_ROWS
-            truth = np.searchsorted(model.classes_, y)[~labeled]
-            rows = [{"variant": "none", **suite.scores_of(_softmax(plain)[~labeled], truth)}]
-            for name, variance in _variances(features, logits, trained, ~labeled).items():
-                for lam in LAMBDAS:
-                    factor = _matched(plain, 1 / np.sqrt(1 + lam * variance))
-                    proba = _softmax(factor[:, None] * plain)[~labeled]
-                    rows.append({"variant": f"{name} lam={lam}", **suite.scores_of(proba, truth)})
-                    if name == "rbf ls=0.5 noise=0.1" and lam == 30 and as_fitted:
-                        # The estimator's own form: the same probabilities.
-                        np.testing.assert_allclose(proba, kept[~labeled], atol=1e-5)
-            with open(OUT, "a") as file:
-                for row in rows:
-                    file.write(json.dumps({"data": data, "seed": seed, **row}) + "\n")
-            print(f"{data} seed {seed}: {len(rows)} variants", flush=True)
+    for data, seed in suite.pending_fits(datasets, seeds, OUT):
+        X, y, y_partial = suite.cell_data(data, 5, "per_class", seed, data_dir)
+        model = SGANClassifier(random_state=seed, n_threads=1).fit(X, y_partial)
+        kept = model.predict_proba(X)
+        X_scaled = model._validated_scaled(X)
+        network = copy.deepcopy(model.discriminator_).double().eval()
+        with torch.no_grad():
+            logits, features = network(
+                torch.as_tensor(np.asarray(X_scaled)).double(), return_features=True
+            )
+        logits, features = logits.numpy(), features.numpy()
+        plain = logits / model.temperature_
+        labeled = y_partial != -1
+        # The rows the network trained on as labeled: the given labels and the
+        # rows group labels labeled (on the suite, circles and moons).
+        _, given, codes = encode_labels(y_partial)
+        trained = np.zeros(len(y), dtype=bool)
+        trained[model._labels_from_groups(X_scaled, given, codes)[0]] = True
+        as_fitted = len(y) <= SCALE_SAMPLE and trained.sum() <= MAX_LABELED_ROWS
+        truth = np.searchsorted(model.classes_, y)[~labeled]
+        rows = [{"variant": "none", **suite.scores_of(_softmax(plain)[~labeled], truth)}]
+        for name, variance in _variances(features, logits, trained, ~labeled).items():
+            for lam in LAMBDAS:
+                factor = _matched(plain, 1 / np.sqrt(1 + lam * variance))
+                proba = _softmax(factor[:, None] * plain)[~labeled]
+                rows.append({"variant": f"{name} lam={lam}", **suite.scores_of(proba, truth)})
+                if name == "rbf ls=0.5 noise=0.1" and lam == 30 and as_fitted:
+                    # The estimator's own form: the same probabilities.
+                    np.testing.assert_allclose(proba, kept[~labeled], atol=1e-5)
+        with open(OUT, "a") as file:
+            for row in rows:
+                file.write(json.dumps({"data": data, "seed": seed, **row}) + "\n")
+        print(f"{data} seed {seed}: {len(rows)} variants", flush=True)
 
 
 def report(datasets):

@@ -231,11 +231,13 @@ def score(model, X, y, y_partial):
     return scores_of(full, np.searchsorted(np.unique(y), y[y_partial == -1]))
 
 
-def recorded_fits(path):
-    """The ``(data, seed)`` pairs whose rows the results file at ``path`` already holds."""
-    if not path.exists():
-        return set()
-    return {(r["data"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())}
+def pending_fits(datasets, seeds, path):
+    """The ``(data, seed)`` pairs of ``datasets`` and ``seeds`` whose rows the results
+    file at ``path`` does not hold yet, in order."""
+    done = set()
+    if path.exists():
+        done = {(r["data"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())}
+    return [(data, seed) for data in datasets for seed in seeds if (data, seed) not in done]
 
 
 def _commit():

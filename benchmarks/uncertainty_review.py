@@ -92,19 +92,15 @@ def review(data, seed, data_dir):
 
 
 def run(datasets, seeds, data_dir):
-    done = suite.recorded_fits(OUT)
-    for data in datasets:
-        for seed in seeds:
-            if (data, seed) in done:
-                continue
-            for row in review(data, seed, data_dir):
-                with open(OUT, "a") as file:
-                    file.write(json.dumps(row) + "\n")
-                print(
-                    f"{row['model']:20s} {data:13s} seed {seed}  acc {row['accuracy']:.3f}"
-                    f"  after 10% reviewed {row['accuracy_after_review_10']:.3f}",
-                    flush=True,
-                )
+    for data, seed in suite.pending_fits(datasets, seeds, OUT):
+        for row in review(data, seed, data_dir):
+            with open(OUT, "a") as file:
+                file.write(json.dumps(row) + "\n")
+            print(
+                f"{row['model']:20s} {data:13s} seed {seed}  acc {row['accuracy']:.3f}"
+                f"  after 10% reviewed {row['accuracy_after_review_10']:.3f}",
+                flush=True,
+            )
 
 
 def _mean(rows, key):
