@@ -642,13 +642,10 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             return torch.cat([logits, features], dim=1)
 
         def of_rows(rows):
-            return transformed_logits(
-                self.net_,
-                self.discriminator_,
+            return self._from_logits(
                 _safe_indexing(X_scaled, rows),
                 logits_and_features,
                 (n_classes + width,),
-                self.n_threads,
                 with_features=True,
             )
 
@@ -672,19 +669,19 @@ class SGANClassifier(ClassifierMixin, BaseEstimator):
             factor = torch.from_numpy(_confidence.kappa(features.cpu().numpy(), kernel))
             return torch.softmax(factor.to(logits.device)[:, None] * logits / temperature, dim=1)
 
+        return self._from_logits(
+            X_scaled, faded_softmax, (len(self.classes_),), with_features=True
+        )
+
+    def _from_logits(self, X_scaled, transform, row_shape, with_features=False):
         return transformed_logits(
             self.net_,
             self.discriminator_,
             X_scaled,
-            faded_softmax,
-            (len(self.classes_),),
+            transform,
+            row_shape,
             self.n_threads,
-            with_features=True,
-        )
-
-    def _from_logits(self, X_scaled, transform, row_shape):
-        return transformed_logits(
-            self.net_, self.discriminator_, X_scaled, transform, row_shape, self.n_threads
+            with_features=with_features,
         )
 
     @property
